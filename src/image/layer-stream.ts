@@ -1,0 +1,241 @@
+/**
+ * Streaming one layer: sniff its compression from the first bytes (never from the name or media type, as
+ * go-containerregistry does: Docker ≥ 25 and containerd exports label blobs inconsistently), decompress,
+ * verify the blob digest and the diff id on the way, and hand each tar header to the merge. No layer is ever
+ * held in memory; file contents are skipped and later re-read by offset.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as zlib from 'node:zlib';
+import * as tar from 'tar-stream';
+import { ImageError } from '../errors';
+import type { FileType, LayerEntry } from '../tree/types';
+import type { TarHeader } from './member-store';
+import type { LayerSource } from './source';
+import { describeStreamError } from './stream-errors';
+
+export type Compression = 'gzip' | 'zstd' | 'none';
+
+/** Magic numbers: gzip RFC 1952 `1f 8b`, zstd RFC 8878 `28 b5 2f fd`; anything else is read as plain tar. */
+export function sniffCompression(head: Buffer): Compression {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x28b52ffd) return 'zstd';
+  return 'none';
+}
+
+async function readHead(layer: LayerSource): Promise<Buffer> {
+  if (layer.size === 0) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of layer.open({ start: 0, end: Math.min(3, layer.size - 1) })) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The layer's compression; zstd is refused here, before any work. */
+export async function layerCompression(layer: LayerSource, index: number, file: string): Promise<Compression> {
+  const compression = sniffCompression(await readHead(layer));
+  if (compression === 'zstd') {
+    // Node 20 has no zstd in zlib (added experimentally in 22.15/23.8), and no zstd package is a dependency.
+    throw new ImageError(
+      `zstd-compressed layer ${index + 1} (${layer.name}): not supported, re-save with gzip or uncompressed layers`,
+      { file },
+    );
+  }
+  return compression;
+}
+
+function hashTap(hash: Hash): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+}
+
+function digestHash(digest: string | undefined): Hash | undefined {
+  if (!digest) return undefined;
+  const algorithm = digest.slice(0, digest.indexOf(':'));
+  return algorithm === 'sha256' || algorithm === 'sha512' ? createHash(algorithm) : undefined;
+}
+
+const TYPES: Record<string, FileType | undefined> = {
+  file: 'file',
+  'contiguous-file': 'file',
+  directory: 'dir',
+  symlink: 'symlink',
+  link: 'hardlink',
+  'character-device': 'char',
+  'block-device': 'block',
+  fifo: 'fifo',
+};
+
+/** Turns a tar-stream header into the merge's entry; undefined (with a warning) for types a rootfs cannot hold. */
+function toLayerEntry(header: TarHeader, warn: (message: string) => void): LayerEntry | undefined {
+  const type = TYPES[header.type ?? 'file'];
+  if (!type) {
+    warn(`entry ${JSON.stringify(header.name)} has unsupported tar type ${header.type}; skipped`);
+    return undefined;
+  }
+  const entry: LayerEntry = {
+    name: header.name,
+    type,
+    mode: header.mode ?? 0,
+    uid: header.uid ?? 0,
+    gid: header.gid ?? 0,
+    size: header.size ?? 0,
+    mtime: header.mtime ? Math.floor(header.mtime.getTime() / 1000) : 0,
+    offset: header.byteOffset,
+  };
+  if (header.linkname) entry.linkName = header.linkname;
+  if (type === 'char' || type === 'block') {
+    entry.devMajor = header.devmajor ?? 0;
+    entry.devMinor = header.devminor ?? 0;
+  }
+  const pax = (header as { pax?: Record<string, string> }).pax;
+  if (pax) {
+    for (const [key, value] of Object.entries(pax)) {
+      if (!key.startsWith('SCHILY.xattr.')) continue;
+      entry.xattrs ??= {};
+      entry.xattrs[key.slice('SCHILY.xattr.'.length)] = value;
+    }
+  }
+  return entry;
+}
+
+/** A writable end that feeds tar-stream (a streamx stream) with back-pressure and surfaces its errors. */
+function tarSink(onEntry: (header: TarHeader) => void): Writable {
+  const extract = tar.extract();
+  let failure: Error | undefined;
+  extract.on('entry', (header, stream, next) => {
+    try {
+      onEntry(header as TarHeader);
+    } catch (error) {
+      failure = error as Error;
+    }
+    stream.on('end', () => next());
+    stream.resume();
+  });
+  const sink = new Writable({
+    highWaterMark: 1024 * 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      if (failure) return callback(failure);
+      if (extract.write(chunk)) callback();
+      else extract.once('drain', () => callback(failure));
+    },
+    final(callback) {
+      extract.once('finish', () => callback(failure));
+      (extract as unknown as { end(): void }).end();
+    },
+    destroy(error, callback) {
+      extract.destroy();
+      callback(error);
+    },
+  });
+  extract.on('error', (error: Error) => sink.destroy(error));
+  return sink;
+}
+
+/** Streams a layer once, calling `onEntry` for each header, and verifies its digests. */
+export async function scanLayer(
+  layer: LayerSource,
+  index: number,
+  file: string,
+  onEntry: (entry: LayerEntry) => void,
+  warn: (message: string) => void,
+): Promise<Compression> {
+  const compression = await layerCompression(layer, index, file);
+  const blobHash = digestHash(layer.digest);
+  const diffHash = digestHash(layer.diffId);
+  const stages: NodeJS.ReadWriteStream[] = [];
+  if (blobHash) stages.push(hashTap(blobHash));
+  if (compression === 'gzip') stages.push(zlib.createGunzip());
+  if (diffHash) stages.push(hashTap(diffHash));
+  const sink = tarSink((header) => {
+    const entry = toLayerEntry(header, warn);
+    if (entry) onEntry(entry);
+  });
+  try {
+    await pipeline([layer.open(), ...stages, sink] as unknown as [Readable, Writable]);
+  } catch (error) {
+    if (error instanceof ImageError) throw error;
+    throw new ImageError(`layer ${index + 1} (${layer.name}): ${describeStreamError(error)}`, { file });
+  }
+  checkDigest(blobHash, layer.digest, `layer ${index + 1} (${layer.name}): blob digest mismatch`, file);
+  checkDigest(diffHash, layer.diffId, `layer ${index + 1} (${layer.name}): diff id mismatch`, file);
+  return compression;
+}
+
+function checkDigest(hash: Hash | undefined, expected: string | undefined, what: string, file: string): void {
+  if (!hash || !expected) return;
+  const actual = `${expected.slice(0, expected.indexOf(':'))}:${hash.digest('hex')}`;
+  if (actual !== expected) throw new ImageError(`${what}: expected ${expected}, content is ${actual}`, { file });
+}
+
+/** One slice of a layer's uncompressed stream to read. */
+export interface LayerRange {
+  offset: number;
+  size: number;
+}
+
+/**
+ * Reads slices of a layer's uncompressed stream. An uncompressed layer is read by random access; a gzip layer
+ * is decompressed from the start up to the last slice wanted (gzip has no index), once for all slices.
+ */
+export async function readLayerRanges(
+  layer: LayerSource,
+  compression: Compression,
+  ranges: readonly LayerRange[],
+  file: string,
+): Promise<Buffer[]> {
+  try {
+    if (compression === 'none') {
+      return await Promise.all(ranges.map((range) => collect(range.size === 0 ? [] : layer.open({ start: range.offset, end: range.offset + range.size - 1 }))));
+    }
+    return await readCompressedRanges(layer, ranges);
+  } catch (error) {
+    if (error instanceof ImageError) throw error;
+    throw new ImageError(`layer ${layer.name}: ${describeStreamError(error)}`, { file });
+  }
+}
+
+async function collect(stream: AsyncIterable<Buffer> | Buffer[]): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+async function readCompressedRanges(layer: LayerSource, ranges: readonly LayerRange[]): Promise<Buffer[]> {
+  const order = ranges.map((_, index) => index).sort((a, b) => ranges[a].offset - ranges[b].offset);
+  const results: Buffer[] = ranges.map(() => Buffer.alloc(0));
+  const parts: Buffer[][] = ranges.map(() => []);
+  const last = Math.max(...ranges.map((range) => range.offset + range.size));
+  let position = 0;
+  let cursor = 0;
+  const source = layer.open();
+  const gunzip = zlib.createGunzip();
+  source.on('error', (error) => gunzip.destroy(error));
+  source.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      const chunkEnd = position + chunk.length;
+      // Ranges may overlap (hardlinks share bytes), so every range that touches this chunk takes its part.
+      for (let k = cursor; k < order.length; k += 1) {
+        const range = ranges[order[k]];
+        if (range.offset >= chunkEnd) break;
+        const start = Math.max(range.offset, position);
+        const end = Math.min(range.offset + range.size, chunkEnd);
+        if (end > start) parts[order[k]].push(chunk.subarray(start - position, end - position));
+      }
+      while (cursor < order.length && ranges[order[cursor]].offset + ranges[order[cursor]].size <= chunkEnd) cursor += 1;
+      position = chunkEnd;
+      if (position >= last) break;
+    }
+  } finally {
+    source.destroy();
+    gunzip.destroy();
+  }
+  if (position < last) throw new ImageError(`layer ${layer.name}: ended before the file data (truncated)`);
+  for (let i = 0; i < ranges.length; i += 1) results[i] = Buffer.concat(parts[i]);
+  return results;
+}

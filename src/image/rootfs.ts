@@ -1,0 +1,93 @@
+/**
+ * A plain root-filesystem directory (e.g. `docker export` unpacked, or a BuildKit local output) used as an
+ * image: the tree is the directory itself, walked with lstat so no symlink is ever followed on the host. There
+ * is no config, so the config is empty. Contents are read later with O_NOFOLLOW, after checking that the
+ * file's real directory is still inside the root (the tree may have changed since it was walked).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ImageError } from '../errors';
+import type { FileType, LayerEntry } from '../tree/types';
+import { emptyImageConfig } from './image-config';
+import type { ImageSource, OpenedImage } from './source';
+
+function typeOf(stat: fs.Stats): FileType | undefined {
+  if (stat.isFile()) return 'file';
+  if (stat.isDirectory()) return 'dir';
+  if (stat.isSymbolicLink()) return 'symlink';
+  if (stat.isCharacterDevice()) return 'char';
+  if (stat.isBlockDevice()) return 'block';
+  if (stat.isFIFO()) return 'fifo';
+  if (stat.isSocket()) return 'socket';
+  return undefined;
+}
+
+/** Walks `root` parents-first, in sorted order, calling `apply` with an entry per file (relative names). */
+export async function scanRootDirectory(root: string, apply: (entry: LayerEntry) => void): Promise<void> {
+  const pending: string[] = [''];
+  while (pending.length > 0) {
+    const relative = pending.pop() as string;
+    let names: string[];
+    try {
+      names = (await fs.promises.readdir(path.join(root, relative))).sort();
+    } catch (error) {
+      throw new ImageError(`cannot read directory /${relative}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: root });
+    }
+    const subdirectories: string[] = [];
+    for (const name of names) {
+      const child = relative === '' ? name : `${relative}/${name}`;
+      const host = path.join(root, child);
+      const stat = await fs.promises.lstat(host);
+      const type = typeOf(stat);
+      if (!type) continue;
+      const entry: LayerEntry = {
+        name: child,
+        type,
+        mode: stat.mode & 0o7777,
+        uid: stat.uid,
+        gid: stat.gid,
+        size: type === 'file' ? stat.size : 0,
+        mtime: Math.floor(stat.mtimeMs / 1000),
+        offset: 0,
+      };
+      if (type === 'file') entry.location = { kind: 'host', path: host };
+      if (type === 'symlink') entry.linkName = await fs.promises.readlink(host);
+      if (type === 'char' || type === 'block') {
+        // Linux dev_t encoding (glibc `gnu_dev_major`/`gnu_dev_minor`).
+        entry.devMajor = ((stat.rdev >> 8) & 0xfff) | ((stat.rdev / 2 ** 32) & ~0xfff);
+        entry.devMinor = (stat.rdev & 0xff) | ((stat.rdev >> 12) & ~0xff);
+      }
+      apply(entry);
+      if (type === 'dir') subdirectories.push(child);
+    }
+    for (let i = subdirectories.length - 1; i >= 0; i -= 1) pending.push(subdirectories[i]);
+  }
+}
+
+/** Reads a file found by `scanRootDirectory`, refusing it if a symlink now leads it outside `root`. */
+export async function readHostFile(root: string, host: string): Promise<Buffer> {
+  const realDirectory = await fs.promises.realpath(path.dirname(host));
+  if (realDirectory !== root && !realDirectory.startsWith(root + path.sep)) {
+    throw new ImageError(`${host}: now leaves the root directory; not read`, { file: root });
+  }
+  const handle = await fs.promises.open(path.join(realDirectory, path.basename(host)), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A root-filesystem directory. */
+export class RootfsSource implements ImageSource {
+  readonly format = 'rootfs' as const;
+
+  constructor(private readonly directory: string) {}
+
+  async open(): Promise<OpenedImage> {
+    const root = await fs.promises.realpath(this.directory).catch(() => {
+      throw new ImageError('cannot open root directory', { file: this.directory });
+    });
+    return { format: this.format, file: this.directory, config: emptyImageConfig(), layers: [], rootDirectory: root };
+  }
+}

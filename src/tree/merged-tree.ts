@@ -1,0 +1,351 @@
+/**
+ * The merged file system of an image, kept as metadata only: layers are applied in order (OCI image-spec
+ * `layer.md`, containerd `archive/tar.go` semantics) and each regular file remembers where its bytes are, so
+ * content is read again only when asked for. Nothing here touches a host path named by the image.
+ */
+import { ImageError } from '../errors';
+import { joinPath, splitPath, walk, type WalkNode } from './path-resolution';
+import type { ContentLocation, ContentReader, FileEntry, FileTree, LayerEntry, Resolution } from './types';
+import { AUFS_HARDLINK_DIR, classifyWhiteout } from './whiteouts';
+
+interface TreeNode extends WalkNode {
+  entry: FileEntry;
+  children?: Map<string, TreeNode>;
+  content?: ContentLocation;
+  /** Shared by a file and its hardlinks, so the sibling list can be computed once the merge is done. */
+  inode?: number;
+}
+
+/** Content of a regular file held aside (AUFS `.wh..wh.plnk`) only so hardlinks can point at it. */
+interface HiddenFile {
+  content: ContentLocation;
+  size: number;
+  inode: number;
+}
+
+function newDirectory(path: string, layer: number, mtime = 0): TreeNode {
+  return { entry: { path, type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0, mtime, layer }, children: new Map() };
+}
+
+/** A merged image tree. Build it with `beginLayer`/`apply`, then `seal`; afterwards it is read-only. */
+export class MergedTree implements FileTree {
+  readonly warnings: string[] = [];
+  private readonly root: TreeNode = newDirectory('/', 0);
+  private layer = 0;
+  private nextInode = 1;
+  private hiddenFiles = new Map<string, HiddenFile>();
+  private sealed = false;
+
+  /** `source` names the image in messages; `content` re-reads file bytes on demand. */
+  constructor(
+    private readonly content: ContentReader,
+    readonly source = 'image',
+  ) {}
+
+  /** Starts applying layer `index` (0 = oldest). */
+  beginLayer(index: number): void {
+    this.layer = index;
+    this.hiddenFiles = new Map();
+  }
+
+  private warn(message: string): void {
+    this.warnings.push(`layer ${this.layer + 1}: ${message}`);
+  }
+
+  /** Applies one layer entry to the merged tree. */
+  apply(item: LayerEntry): void {
+    if (this.sealed) throw new Error('MergedTree.apply after seal');
+    const components = this.normalizeName(item.name);
+    if (!components) return;
+    if (components.length === 0) {
+      // The layer's own `./` entry carries the root directory's attributes.
+      if (item.type === 'dir') this.setAttributes(this.root, item);
+      return;
+    }
+    if (components[0] === AUFS_HARDLINK_DIR) {
+      if (item.type === 'file') {
+        this.hiddenFiles.set(components.join('/'), {
+          content: { kind: 'layer', layer: this.layer, offset: item.offset },
+          size: item.size,
+          inode: this.nextInode++,
+        });
+      }
+      return;
+    }
+    const baseName = components[components.length - 1];
+    const whiteout = classifyWhiteout(baseName);
+    if (whiteout?.kind === 'aufs-metadata') return;
+    if (whiteout?.kind === 'invalid') {
+      this.warn(`invalid whiteout name ${JSON.stringify(item.name)} skipped`);
+      return;
+    }
+    const parent = this.parentForWrite(components.slice(0, -1), item.name);
+    if (!parent) return;
+    const children = parent.children as Map<string, TreeNode>;
+
+    if (whiteout?.kind === 'whiteout') {
+      // A whiteout hides lower layers only; an entry of the same layer stays (spec: generators must not mix them).
+      const victim = children.get(whiteout.target);
+      if (victim && victim.entry.layer < this.layer) children.delete(whiteout.target);
+      return;
+    }
+    if (whiteout?.kind === 'opaque') {
+      this.hideLowerChildren(parent);
+      return;
+    }
+
+    const existing = children.get(baseName);
+    if (existing && existing.entry.type === 'dir' && item.type === 'dir') {
+      // Directory over directory: new attributes, children kept (containerd archive/tar.go).
+      this.setAttributes(existing, item);
+      return;
+    }
+    const path = parent === this.root ? `/${baseName}` : `${parent.entry.path}/${baseName}`;
+    const node = this.makeNode(path, item);
+    if (node) children.set(baseName, node);
+    else children.delete(baseName);
+  }
+
+  /**
+   * Tar names are relative to the layer root; leading `/` and `./` are stripped like Docker does, and `..`
+   * is applied lexically. A name that climbs above the root is refused: extracting it would write outside.
+   */
+  private normalizeName(name: string): string[] | undefined {
+    const out: string[] = [];
+    for (const part of name.split('/')) {
+      if (part === '' || part === '.') continue;
+      if (part === '..') {
+        if (out.length === 0) {
+          this.warn(`entry ${JSON.stringify(name)} escapes the image root; skipped`);
+          return undefined;
+        }
+        out.pop();
+        continue;
+      }
+      out.push(part);
+    }
+    return out;
+  }
+
+  /**
+   * The directory an entry lands in. Like containerd (`fs.RootPath` on the parent) the parent is resolved
+   * through symlinks already in the merged tree, so `lib/x.so` lands in `/usr/lib` when `/lib -> usr/lib`.
+   * Missing parents are created as implicit directories.
+   */
+  private parentForWrite(components: string[], name: string): TreeNode | undefined {
+    let result;
+    try {
+      result = walk<TreeNode>(this.root, joinPath(components), true);
+    } catch (error) {
+      this.warn(`parent of ${JSON.stringify(name)} cannot be resolved (${(error as Error).message}); skipped`);
+      return undefined;
+    }
+    if (result.node) {
+      if (result.node.entry.type === 'dir') return result.node;
+      this.warn(`parent of ${JSON.stringify(name)} is not a directory; skipped`);
+      return undefined;
+    }
+    const stop = result.stop!;
+    if (stop.reason === 'not-a-directory') {
+      this.warn(`parent of ${JSON.stringify(name)} is not a directory; skipped`);
+      return undefined;
+    }
+    let dir = stop.dir;
+    const dirPath = [...stop.dirPath];
+    for (const part of stop.rest) {
+      if (part === '..') {
+        // Nothing past the missing component exists, so `..` can only climb the directories just created.
+        dirPath.pop();
+        dir = walk<TreeNode>(this.root, joinPath(dirPath), false).node ?? this.root;
+        continue;
+      }
+      let next = dir.children!.get(part);
+      if (!next) {
+        dirPath.push(part);
+        next = newDirectory(joinPath(dirPath), this.layer);
+        dir.children!.set(part, next);
+      } else {
+        dirPath.push(part);
+      }
+      if (next.entry.type !== 'dir') {
+        this.warn(`parent of ${JSON.stringify(name)} is not a directory; skipped`);
+        return undefined;
+      }
+      dir = next;
+    }
+    return dir;
+  }
+
+  /** Opaque directory: remove everything below `dir` that came from lower layers, keeping this layer's entries. */
+  private hideLowerChildren(dir: TreeNode): void {
+    for (const [name, child] of dir.children!) {
+      if (child.children) this.hideLowerChildren(child);
+      const keptChildren = child.children !== undefined && child.children.size > 0;
+      if (child.entry.layer < this.layer && !keptChildren) dir.children!.delete(name);
+    }
+  }
+
+  private setAttributes(node: TreeNode, item: LayerEntry): void {
+    node.entry = { ...node.entry, mode: item.mode & 0o7777, uid: item.uid, gid: item.gid, mtime: item.mtime, layer: this.layer };
+    if (item.xattrs) node.entry.xattrs = item.xattrs;
+  }
+
+  private makeNode(path: string, item: LayerEntry): TreeNode | undefined {
+    const entry: FileEntry = {
+      path,
+      type: item.type,
+      mode: item.mode & 0o7777,
+      uid: item.uid,
+      gid: item.gid,
+      size: item.type === 'file' ? item.size : 0,
+      mtime: item.mtime,
+      layer: this.layer,
+    };
+    if (item.xattrs) entry.xattrs = item.xattrs;
+    switch (item.type) {
+      case 'dir':
+        return { entry, children: new Map() };
+      case 'file':
+        return {
+          entry,
+          content: item.location ?? { kind: 'layer', layer: this.layer, offset: item.offset },
+          inode: this.nextInode++,
+        };
+      case 'symlink':
+        entry.linkTarget = item.linkName ?? '';
+        return { entry };
+      case 'hardlink':
+        return this.makeHardlink(entry, item);
+      case 'char':
+      case 'block':
+        // A slim image never needs device nodes from the build (the runtime mounts /dev); keep them as metadata.
+        this.warn(`device node ${path} kept as metadata only`);
+        entry.devMajor = item.devMajor;
+        entry.devMinor = item.devMinor;
+        return { entry };
+      default:
+        return { entry };
+    }
+  }
+
+  /** Tar hardlink names are from the layer root; the target is looked up in this layer, then in the merged view. */
+  private makeHardlink(entry: FileEntry, item: LayerEntry): TreeNode | undefined {
+    const targetParts = splitPath(item.linkName ?? '');
+    if (targetParts.includes('..')) {
+      this.warn(`hardlink ${entry.path} -> ${JSON.stringify(item.linkName)} leaves the layer root; skipped`);
+      return undefined;
+    }
+    const hidden = this.hiddenFiles.get(targetParts.join('/'));
+    let target: { content?: ContentLocation; size: number; inode?: number; path: string } | undefined;
+    if (hidden) {
+      target = { ...hidden, path: joinPath(targetParts) };
+    } else {
+      // The target's own parent directories may be symlinks, as with any entry (containerd resolves them).
+      const found = this.lookupForLink(targetParts);
+      if (found && (found.entry.type === 'file' || found.entry.type === 'hardlink')) {
+        target = { content: found.content, size: found.entry.size, inode: found.inode, path: found.entry.path };
+      }
+    }
+    entry.linkTarget = target?.path ?? joinPath(targetParts);
+    if (!target || !target.content) {
+      this.warn(`hardlink ${entry.path} -> ${entry.linkTarget}: target is not a regular file in the image; kept as metadata only`);
+      return { entry };
+    }
+    entry.size = target.size;
+    return { entry, content: target.content, inode: target.inode };
+  }
+
+  private lookupForLink(parts: string[]): TreeNode | undefined {
+    try {
+      return walk<TreeNode>(this.root, joinPath(parts), false).node;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Ends the merge: computes hardlink sibling lists. The tree is read-only afterwards. */
+  seal(): this {
+    if (this.sealed) return this;
+    this.sealed = true;
+    const byInode = new Map<number, TreeNode[]>();
+    for (const node of this.nodes()) {
+      if (node.inode === undefined) continue;
+      const group = byInode.get(node.inode);
+      if (group) group.push(node);
+      else byInode.set(node.inode, [node]);
+    }
+    for (const group of byInode.values()) {
+      if (group.length < 2) continue;
+      for (const node of group) {
+        node.entry.hardlinks = group.filter((other) => other !== node).map((other) => other.entry.path).sort();
+      }
+    }
+    return this;
+  }
+
+  /** Every node except the root, parents before children, siblings sorted by name. */
+  private *nodes(): Generator<TreeNode> {
+    const stack: TreeNode[] = [this.root];
+    while (stack.length > 0) {
+      const node = stack.pop() as TreeNode;
+      if (node !== this.root) yield node;
+      if (node.children) {
+        const names = [...node.children.keys()].sort().reverse();
+        for (const name of names) stack.push(node.children.get(name) as TreeNode);
+      }
+    }
+  }
+
+  private find(path: string): TreeNode | undefined {
+    let node: TreeNode | undefined = this.root;
+    const parts: string[] = [];
+    for (const part of splitPath(path)) {
+      if (part === '..') parts.pop();
+      else parts.push(part);
+    }
+    for (const part of parts) {
+      node = node.children?.get(part);
+      if (!node) return undefined;
+    }
+    return node;
+  }
+
+  lstat(path: string): FileEntry | undefined {
+    return this.find(path)?.entry;
+  }
+
+  resolve(path: string, options: { followFinal?: boolean } = {}): Resolution {
+    const result = walk<TreeNode>(this.root, path, options.followFinal ?? true);
+    const resolution: Resolution = { path: result.path, symlinks: result.symlinks };
+    if (result.node) resolution.entry = result.node.entry;
+    return resolution;
+  }
+
+  list(dir: string): string[] {
+    const node = this.find(dir);
+    return node?.children ? [...node.children.keys()].sort() : [];
+  }
+
+  /** Every entry except `/` itself, parents before children and siblings sorted (the order a tar needs). */
+  *entries(): Iterable<FileEntry> {
+    for (const node of this.nodes()) yield node.entry;
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    return (await this.readFiles([path])).get(path) as Buffer;
+  }
+
+  async readFiles(paths: readonly string[]): Promise<Map<string, Buffer>> {
+    const requests = paths.map((path) => {
+      const node = walk<TreeNode>(this.root, path, true).node;
+      if (!node) throw new ImageError(`${path}: no such file in the image`, { file: this.source });
+      if (node.entry.type !== 'file' && node.entry.type !== 'hardlink') {
+        throw new ImageError(`${path}: not a regular file (${node.entry.type})`, { file: this.source });
+      }
+      if (!node.content) throw new ImageError(`${path}: content is not in the image`, { file: this.source });
+      return { location: node.content, size: node.entry.size };
+    });
+    const buffers = await this.content.read(requests);
+    return new Map(paths.map((path, index) => [path, buffers[index]]));
+  }
+}
