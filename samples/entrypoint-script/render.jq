@@ -1,0 +1,1 @@
+"\(.greeting), \(.target)! (state in \(.dataDir))"
