@@ -12,6 +12,7 @@ export const EOF = '';
  */
 export const EOF_IN_MESSAGES = '\uFFFD';
 
+/** Reads a word one code point at a time; `peek` looks ahead without consuming. */
 export class RuneCursor {
   private readonly codePoints: string[];
   private index = 0;

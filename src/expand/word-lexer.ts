@@ -44,10 +44,15 @@ const MODIFIERS = new Set(['+', '-', '?', '#', '%']);
 /** BuildKit's `isWhitespace`, which is narrower than field splitting's: only tab, CR and space. */
 const HEREDOC_GAP = new Set(['\t', '\r', ' ']);
 
-function shown(codePoint: string): string {
+/** A code point as Go prints it in messages: EOF shows as U+FFFD. */
+function printable(codePoint: string): string {
   return codePoint === EOF ? EOF_IN_MESSAGES : codePoint;
 }
 
+/**
+ * Lexes one word against one environment; make a new one per word. Mutable state mirrors BuildKit's:
+ * whether escapes are currently kept (patterns keep them) and the field buffer nested scans share.
+ */
 export class WordLexer {
   private readonly cursor: RuneCursor;
   private rawEscapes: boolean;
@@ -212,10 +217,10 @@ export class WordLexer {
       // Whatever follows the `:` is read as the modifier; an unknown one is only rejected after its word
       // has been lexed, so `${x:=a` reports the missing `}` and `${x:=a}` the unsupported modifier.
       const afterColon = this.cursor.next();
-      return this.applyModifier(name, afterColon, `:${shown(afterColon)}`, true);
+      return this.applyModifier(name, afterColon, `:${printable(afterColon)}`, true);
     }
     if (!MODIFIERS.has(modifier)) {
-      throw new ExpansionError(`unsupported modifier (${shown(modifier)}) in substitution`);
+      throw new ExpansionError(`unsupported modifier (${printable(modifier)}) in substitution`);
     }
     return this.applyModifier(name, modifier, modifier, false);
   }
