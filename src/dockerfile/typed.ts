@@ -11,7 +11,8 @@ import type {
 } from './ir';
 import { parseMount } from './mount';
 import type { InstructionPosition } from './positions';
-import type { SyntaxNode, SyntaxTree } from './syntax';
+import type { EscapeChar, SyntaxNode, SyntaxTree } from './syntax';
+import { EMPTY_EXPANSION_ENV, expandWord } from '../expand';
 
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
@@ -40,12 +41,19 @@ function keyValues(args: string[]): KeyValue[] {
   return pairs;
 }
 
-/** `COPY --from=$X` is rejected by BuildKit: a stage reference may not depend on a build argument. */
-function hasUnescapedDollar(text: string): boolean {
-  return /(^|[^\\])\$/.test(text);
+/**
+ * `COPY --from=$X` is rejected by BuildKit: it expands the value with no variables set and refuses it when
+ * that changes anything, so quotes and escapes are refused too.
+ */
+function changesWhenExpanded(text: string, escape: EscapeChar): boolean {
+  try {
+    return expandWord(text, EMPTY_EXPANSION_ENV, { escape }) !== text;
+  } catch {
+    return true;
+  }
 }
 
-function toInstruction(node: SyntaxNode, sink: ProblemSink, position: InstructionPosition | undefined): Instruction | undefined {
+function toInstruction(node: SyntaxNode, escape: EscapeChar, sink: ProblemSink, position: InstructionPosition | undefined): Instruction | undefined {
   const keyword = node.keyword.toUpperCase() as Keyword;
   const flagColumn = (name?: string): number => (name && position?.flagColumns.get(name)) || position?.keywordColumn || 1;
   const { flags, problems } = parseFlags(keyword, node.flags);
@@ -136,7 +144,7 @@ function toInstruction(node: SyntaxNode, sink: ProblemSink, position: Instructio
       };
       if (keyword === 'COPY') {
         const from = stringFlag(flags, 'from');
-        if (from !== undefined && hasUnescapedDollar(from)) {
+        if (from !== undefined && changesWhenExpanded(from, escape)) {
           sink.add(
             node,
             'variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround',
@@ -194,7 +202,7 @@ function toInstruction(node: SyntaxNode, sink: ProblemSink, position: Instructio
         sink.add(node, `${childKeyword} isn't allowed as an ONBUILD trigger`, range.startColumn);
         return undefined;
       }
-      const trigger = toInstruction(node.child, sink, undefined);
+      const trigger = toInstruction(node.child, escape, sink, undefined);
       if (!trigger) return undefined;
       trigger.range = range;
       return { keyword, ...base, trigger };
@@ -257,7 +265,7 @@ export function buildDockerfile(tree: SyntaxTree, positions: Map<number, Instruc
   const stages: Stage[] = [];
   const stageNames = new Map<string, number>();
   for (const node of tree.nodes) {
-    const instruction = toInstruction(node, sink, positions.get(node.startLine));
+    const instruction = toInstruction(node, tree.escape, sink, positions.get(node.startLine));
     if (!instruction) continue;
     if (instruction.keyword === 'FROM') {
       const stage: Stage = { index: stages.length, from: instruction, instructions: [] };

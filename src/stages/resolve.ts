@@ -1,0 +1,259 @@
+/**
+ * Dockerfile IR → stage graph: expands each stage with BuildKit's scoping, finds the edges (`FROM <stage>`,
+ * `COPY --from`, `RUN --mount=from=`), picks the target and what it needs, and computes the runtime
+ * contract each stage's image would carry.
+ */
+import { DockerfileSyntaxError, UsageError } from '../errors';
+import type { CommandForm, Dockerfile, Instruction, Stage } from '../dockerfile';
+import { evaluateGlobalArgs, expandIn, expandWordsIn, platformArgs, Scope, type ExpandContext } from './scope';
+import type { ResolvedStage, RuntimeContract, StageBase, StageDependency, StageGraph } from './types';
+
+export interface ResolveOptions {
+  /** `--target`: a stage name (case-insensitive) or index. Default: the last stage. */
+  target?: string;
+  /** `--build-arg K=V` values. */
+  buildArgs?: Record<string, string>;
+  /** Target platform for the predefined ARGs, e.g. `linux/amd64`. Default: this machine's. */
+  platform?: string;
+}
+
+function emptyContract(): RuntimeContract {
+  return { env: {}, exposedPorts: [], volumes: [], labels: {}, onBuild: [] };
+}
+
+function cloneContract(contract: RuntimeContract): RuntimeContract {
+  return JSON.parse(JSON.stringify(contract)) as RuntimeContract;
+}
+
+/** Exec form stays as written; shell form runs as `SHELL` (default `/bin/sh -c`) plus the script. */
+function commandArgv(command: CommandForm, shell: string[] | undefined): string[] {
+  return command.form === 'exec' ? command.argv : [...(shell ?? ['/bin/sh', '-c']), command.script];
+}
+
+function joinWorkdir(current: string | undefined, path: string): string {
+  if (path.startsWith('/')) return path;
+  const base = current ?? '/';
+  return `${base.replace(/\/+$/, '')}/${path}`;
+}
+
+/** How a `--from` value names a stage: an index, a name (case-insensitive), or else an image. */
+function lookupStage(reference: string, stages: Stage[]): number | undefined {
+  if (/^\d+$/.test(reference)) return Number(reference);
+  const lower = reference.toLowerCase();
+  return stages.find((stage) => stage.name === lower)?.index;
+}
+
+function dependencyOn(reference: string, via: StageDependency['via'], line: number, stages: Stage[], current: number, file?: string): StageDependency {
+  const index = lookupStage(reference, stages);
+  if (index === undefined) return { via, image: reference, line };
+  if (index >= current) {
+    const what = /^\d+$/.test(reference) ? `stage index ${index}` : `stage "${reference}"`;
+    throw new DockerfileSyntaxError(
+      index >= stages.length ? `invalid stage index ${index}` : `${what} needs to be defined before the current stage`,
+      { file, line, column: 1 },
+    );
+  }
+  return { via, stage: index, line };
+}
+
+interface StageState {
+  scope: Scope;
+  contract: RuntimeContract;
+}
+
+function applyInstruction(
+  instruction: Instruction,
+  state: StageState,
+  context: ExpandContext,
+  buildArgs: Record<string, string>,
+  globals: Map<string, string | undefined>,
+  builtins: Record<string, string>,
+): void {
+  const { scope, contract } = state;
+  const location = { line: instruction.range.startLine, column: instruction.range.startColumn };
+  const expand = (word: string): string => expandIn(scope, word, context, location);
+  switch (instruction.keyword) {
+    case 'ARG':
+      for (const arg of instruction.args) {
+        let value: string | undefined;
+        if (Object.prototype.hasOwnProperty.call(buildArgs, arg.name)) value = buildArgs[arg.name];
+        else if (arg.defaultValue !== undefined) value = expand(arg.defaultValue);
+        else if (globals.has(arg.name)) value = globals.get(arg.name);
+        else if (Object.prototype.hasOwnProperty.call(builtins, arg.name)) value = builtins[arg.name];
+        scope.args.set(arg.name, value);
+      }
+      return;
+    case 'ENV': {
+      // Every pair of one ENV line is expanded against the scope before the line: BuildKit expands the
+      // whole instruction, then applies it (`ENV a=1 b=$a` gives b the *old* a).
+      const expanded = instruction.pairs.map((pair) => [expand(pair.key), expand(pair.value)] as const);
+      for (const [key, value] of expanded) {
+        contract.env[key] = value;
+        scope.env.set(key, value);
+      }
+      return;
+    }
+    case 'LABEL':
+      for (const pair of instruction.pairs) contract.labels[expand(pair.key)] = expand(pair.value);
+      return;
+    case 'WORKDIR':
+      contract.workdir = joinWorkdir(contract.workdir, expand(instruction.path));
+      return;
+    case 'USER':
+      contract.user = expand(instruction.user);
+      return;
+    case 'EXPOSE':
+      // BuildKit splits EXPOSE words after expansion (`EXPOSE $PORTS` with PORTS="80 443" is two ports).
+      for (const expanded of instruction.ports.flatMap((port) => expandWordsIn(scope, port, context, location))) {
+        const normalized = expanded.includes('/') ? expanded : `${expanded}/tcp`;
+        if (!contract.exposedPorts.includes(normalized)) contract.exposedPorts.push(normalized);
+      }
+      contract.exposedPorts.sort();
+      return;
+    case 'VOLUME':
+      for (const path of instruction.paths) {
+        const expanded = expand(path);
+        if (!contract.volumes.includes(expanded)) contract.volumes.push(expanded);
+      }
+      return;
+    case 'STOPSIGNAL':
+      contract.stopSignal = expand(instruction.signal);
+      return;
+    case 'SHELL':
+      contract.shell = instruction.argv;
+      return;
+    case 'ENTRYPOINT':
+      contract.entrypoint = commandArgv(instruction.command, contract.shell);
+      contract.entrypointForm = instruction.command.form;
+      // Docker: setting ENTRYPOINT resets a CMD inherited from the base (a CMD in this stage before it too).
+      delete contract.cmd;
+      delete contract.cmdForm;
+      return;
+    case 'CMD':
+      contract.cmd = commandArgv(instruction.command, contract.shell);
+      contract.cmdForm = instruction.command.form;
+      return;
+    case 'HEALTHCHECK':
+      if (instruction.test.kind === 'none') {
+        contract.healthcheck = { test: ['NONE'] };
+        return;
+      }
+      contract.healthcheck = {
+        test: instruction.test.command.form === 'exec'
+          ? ['CMD', ...instruction.test.command.argv]
+          : ['CMD-SHELL', instruction.test.command.script],
+        interval: instruction.interval,
+        timeout: instruction.timeout,
+        startPeriod: instruction.startPeriod,
+        startInterval: instruction.startInterval,
+        retries: instruction.retries,
+      };
+      for (const key of Object.keys(contract.healthcheck) as (keyof typeof contract.healthcheck)[]) {
+        if (contract.healthcheck[key] === undefined) delete contract.healthcheck[key];
+      }
+      return;
+    case 'ONBUILD':
+      contract.onBuild.push(instruction.original.replace(/^\s*onbuild\s+/i, ''));
+      return;
+    default:
+      return;
+  }
+}
+
+function stageDependencies(stage: Stage, stages: Stage[], context: ExpandContext): StageDependency[] {
+  const dependencies: StageDependency[] = [];
+  for (const instruction of stage.instructions) {
+    if (instruction.keyword === 'COPY' && instruction.from !== undefined) {
+      dependencies.push(dependencyOn(instruction.from, 'copy', instruction.range.startLine, stages, stage.index, context.file));
+    }
+    if (instruction.keyword === 'RUN') {
+      for (const mount of instruction.mounts) {
+        if (mount.from !== undefined) {
+          dependencies.push(dependencyOn(mount.from, 'mount', instruction.range.startLine, stages, stage.index, context.file));
+        }
+      }
+    }
+  }
+  return dependencies;
+}
+
+/** Resolves the stages of a parsed Dockerfile with BuildKit's ARG/ENV rules and picks the target. */
+export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = {}): StageGraph {
+  if (dockerfile.stages.length === 0) {
+    throw new DockerfileSyntaxError('no build stage in the Dockerfile (a FROM instruction is required)', { file: dockerfile.file, line: 1, column: 1 });
+  }
+  const context: ExpandContext = { escape: dockerfile.escape, file: dockerfile.file };
+  const buildArgs = options.buildArgs ?? {};
+  const builtins = platformArgs(options.platform);
+  const globals = evaluateGlobalArgs(dockerfile.globalArgs, buildArgs, builtins, context);
+  const fromScope = new Scope(new Map([...Object.entries(builtins), ...globals]));
+  const finalStates: StageState[] = [];
+  const resolved: ResolvedStage[] = [];
+
+  for (const stage of dockerfile.stages) {
+    const line = stage.from.range.startLine;
+    const location = { line, column: stage.from.range.startColumn };
+    const baseName = expandIn(fromScope, stage.from.image, context, location);
+    const platform = stage.from.platform === undefined ? undefined : expandIn(fromScope, stage.from.platform, context, location);
+    if (baseName === '') {
+      throw new DockerfileSyntaxError('base name (' + stage.from.image + ') should not be blank', { file: context.file, ...location });
+    }
+    const parentIndex = dockerfile.stages.find((candidate) => candidate.index < stage.index && candidate.name === baseName.toLowerCase())?.index;
+    let base: StageBase;
+    let state: StageState;
+    if (parentIndex !== undefined) {
+      base = { kind: 'stage', index: parentIndex };
+      const parent = finalStates[parentIndex];
+      state = { scope: parent.scope.clone(), contract: cloneContract(parent.contract) };
+    } else {
+      base = baseName === 'scratch' ? { kind: 'scratch' } : { kind: 'image', reference: baseName };
+      const contract = emptyContract();
+      if (base.kind === 'image') contract.inheritsFrom = base.reference;
+      state = { scope: new Scope(), contract };
+    }
+    for (const instruction of stage.instructions) applyInstruction(instruction, state, context, buildArgs, globals, builtins);
+    const dependencies: StageDependency[] = [];
+    if (base.kind === 'stage') dependencies.push({ via: 'from', stage: base.index, line });
+    else if (base.kind === 'image') dependencies.push({ via: 'from', image: base.reference, line });
+    dependencies.push(...stageDependencies(stage, dockerfile.stages, context));
+    finalStates.push(state);
+    resolved.push({ index: stage.index, name: stage.name, base, baseName, platform, dependencies, contract: state.contract, line });
+  }
+
+  const target = selectTarget(dockerfile, options.target);
+  const needed = neededStages(resolved, target);
+  const neededSet = new Set(needed);
+  const images = [...new Set(needed.flatMap((index) => resolved[index].dependencies.flatMap((d) => (d.image ? [d.image] : []))))];
+  return {
+    stages: resolved,
+    target,
+    needed,
+    unused: resolved.map((stage) => stage.index).filter((index) => !neededSet.has(index)),
+    images,
+  };
+}
+
+function selectTarget(dockerfile: Dockerfile, target: string | undefined): number {
+  if (target === undefined) return dockerfile.stages.length - 1;
+  const index = lookupStage(target, dockerfile.stages);
+  if (index === undefined || index >= dockerfile.stages.length) {
+    const names = dockerfile.stages.flatMap((stage) => (stage.name ? [stage.name] : []));
+    const known = names.length > 0 ? ` (stages: ${names.join(', ')})` : '';
+    throw new UsageError(`target stage "${target}" could not be found${known}`, { file: dockerfile.file });
+  }
+  return index;
+}
+
+/** Depth-first over the edges from the target: dependencies first, each stage once. */
+function neededStages(stages: ResolvedStage[], target: number): number[] {
+  const order: number[] = [];
+  const visited = new Set<number>();
+  const visit = (index: number): void => {
+    if (visited.has(index)) return;
+    visited.add(index);
+    for (const dependency of stages[index].dependencies) if (dependency.stage !== undefined) visit(dependency.stage);
+    order.push(index);
+  };
+  visit(target);
+  return order;
+}
