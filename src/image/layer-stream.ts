@@ -113,6 +113,8 @@ function tarSink(onEntry: (header: TarHeader) => void): Writable {
     } catch (error) {
       failure = error as Error;
     }
+    // The same failure reaches the extractor's own 'error'; the entry stream must not raise it unhandled.
+    stream.on('error', () => undefined);
     stream.on('end', () => next());
     stream.resume();
   });

@@ -69,6 +69,8 @@ export class TarMembers implements MemberStore {
         // A later member of the same name wins, as when the tar is extracted.
         members.set(normalizeMemberName(header.name), { offset: (header as TarHeader).byteOffset, size: header.size ?? 0 });
       }
+      // The same failure reaches the extractor's own 'error'; the entry stream must not raise it unhandled.
+      stream.on('error', () => undefined);
       stream.on('end', next);
       stream.resume();
     });
