@@ -9,8 +9,8 @@
  * - here-document bodies are read from the lines after the newline that ends the command that opened them.
  */
 import { createTokenInstance, IToken, TokenType } from 'chevrotain';
-import { ScratchifyError } from '../src/errors';
 import type { HereDocument, RedirectOperator, ShellScript, ShellWord, WordPart } from '../src/shell/ast';
+import { ShellSyntaxError } from '../src/shell/shell-syntax-error';
 import { isPlainWord, wordValue } from '../src/shell/words';
 import * as T from './shell-tokens';
 
@@ -83,8 +83,9 @@ export class ShellScanner {
     return tokens;
   }
 
-  private error(message: string, offset: number): ScratchifyError {
-    return new ScratchifyError('parse', message, this.location(offset));
+  /** Errors for constructs left open at the end of the text are `incomplete`. */
+  private error(message: string, offset: number, incomplete = false): ShellSyntaxError {
+    return new ShellSyntaxError(message, this.location(offset), incomplete);
   }
 
   private location(offset: number): { line: number; column: number } {
@@ -459,7 +460,7 @@ export class ShellScanner {
   private readSingleQuoted(): string {
     const open = this.pos;
     const close = this.text.indexOf("'", open + 1);
-    if (close < 0) throw this.error('unterminated single quote', open);
+    if (close < 0) throw this.error('unterminated single quote', open, true);
     this.pos = close + 1;
     return this.text.slice(open + 1, close);
   }
@@ -468,7 +469,7 @@ export class ShellScanner {
     const open = this.pos;
     this.pos++;
     const parts = this.scanParts('double');
-    if (this.text[this.pos] !== '"') throw this.error('unterminated double quote', open);
+    if (this.text[this.pos] !== '"') throw this.error('unterminated double quote', open, true);
     this.pos++;
     return parts;
   }
@@ -495,7 +496,7 @@ export class ShellScanner {
       }
       this.pos++;
     }
-    throw this.error('unterminated array assignment', open);
+    throw this.error('unterminated array assignment', open, true);
   }
 
   /** `` `…` ``: the backslashes that protect `` ` ``, `$` and `\` are removed before the inner script is parsed. */
@@ -504,7 +505,7 @@ export class ShellScanner {
     let inner = '';
     let i = open + 1;
     for (;;) {
-      if (i >= this.text.length) throw this.error('unterminated backquote', open);
+      if (i >= this.text.length) throw this.error('unterminated backquote', open, true);
       const c = this.text[i];
       const next = this.text[i + 1];
       if (c === '\\' && next !== undefined && ('$`\\'.includes(next) || (inDoubleQuotes && next === '"'))) {
@@ -549,7 +550,7 @@ export class ShellScanner {
     if (quotesActive && next === "'") {
       let i = start + 2;
       while (i < this.text.length && this.text[i] !== "'") i += this.text[i] === '\\' ? 2 : 1;
-      if (i >= this.text.length) throw this.error("unterminated $'…' string", start);
+      if (i >= this.text.length) throw this.error("unterminated $'…' string", start, true);
       this.pos = i + 1;
       return { kind: 'dollar-quoted', text: this.text.slice(start, this.pos) };
     }
@@ -590,7 +591,7 @@ export class ShellScanner {
     const tokens = this.scanTokens(true);
     this.mode = savedMode;
     this.pendingHeredocs = savedHeredocs;
-    if (this.text[this.pos] !== ')') throw this.error('unterminated $(…)', start);
+    if (this.text[this.pos] !== ')') throw this.error('unterminated $(…)', start, true);
     this.pos++;
     const script = this.parseNested(tokens);
     this.leave();
@@ -626,7 +627,7 @@ export class ShellScanner {
     if (operator !== undefined || modifier === undefined) throw this.error('bad substitution', start);
     this.pos += modifier.length;
     const argument = this.scanParts('parameter-argument');
-    if (this.text[this.pos] !== '}') throw this.error('unterminated ${…}', start);
+    if (this.text[this.pos] !== '}') throw this.error('unterminated ${…}', start, true);
     this.pos++;
     return { kind: 'parameter', name, operator: modifier, argument, text: this.text.slice(start, this.pos) };
   }

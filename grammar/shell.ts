@@ -4,7 +4,7 @@
  * (XCU 2.10.2), simplified where the scanner already did the work (reserved words, here-documents).
  */
 import { EmbeddedActionsParser, IRecognitionException, IToken } from 'chevrotain';
-import { ScratchifyError } from '../src/errors';
+import { ShellSyntaxError } from '../src/shell/shell-syntax-error';
 import type {
   AndOrList,
   Assignment,
@@ -74,7 +74,7 @@ class ShellGrammar extends EmbeddedActionsParser {
     this.ACTION(() => {
       if (++this.nesting > MAX_LIST_NESTING) {
         const token = this.LA(1);
-        throw new ScratchifyError('parse', `nesting deeper than ${MAX_LIST_NESTING} levels`, at(token));
+        throw new ShellSyntaxError(`nesting deeper than ${MAX_LIST_NESTING} levels`, at(token), false);
       }
     });
     this.MANY(() =>
@@ -334,7 +334,7 @@ class ShellGrammar extends EmbeddedActionsParser {
 
 const grammar = new ShellGrammar();
 
-function describe(error: IRecognitionException, tokens: IToken[]): ScratchifyError {
+function describe(error: IRecognitionException, tokens: IToken[]): ShellSyntaxError {
   const token = error.token;
   // At end of input chevrotain reports its EOF token, which has no position; point after the last token.
   const last = tokens[tokens.length - 1];
@@ -343,8 +343,9 @@ function describe(error: IRecognitionException, tokens: IToken[]): ScratchifyErr
     : last === undefined
       ? { line: 1, column: 1 }
       : { line: last.endLine ?? 1, column: (last.endColumn ?? 0) + 1 };
-  const found = token.tokenType === undefined || token.image === '' ? 'end of input' : `'${token.image.replace(/\n/g, '\\n')}'`;
-  return new ScratchifyError('parse', `shell syntax error near ${found}`, location);
+  const atEnd = !Number.isFinite(token.startLine);
+  const found = atEnd ? 'end of input' : `'${token.image.replace(/\n/g, '\\n')}'`;
+  return new ShellSyntaxError(`shell syntax error near ${found}`, location, atEnd);
 }
 
 function parseTokens(tokens: IToken[]): ShellScript {
@@ -356,9 +357,9 @@ function parseTokens(tokens: IToken[]): ShellScript {
 }
 
 /**
- * Parses shell text into a ShellScript. Throws ScratchifyError (kind 'parse', with line and column) for
+ * Parses shell text into a ShellScript, adding lineOffset to every line number. Throws ShellSyntaxError (kind 'parse', with line and column) for
  * anything it cannot parse; `$(…)` and backquoted scripts are parsed as they are scanned.
  */
-export function parseShellText(text: string): ShellScript {
-  return parseTokens(new ShellScanner(text, parseTokens).scanScript());
+export function parseShellText(text: string, lineOffset = 0): ShellScript {
+  return parseTokens(new ShellScanner(text, parseTokens, lineOffset).scanScript());
 }
