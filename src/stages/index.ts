@@ -2,3 +2,4 @@
 export { resolveStages, type ResolveOptions } from './resolve';
 export { platformArgs, defaultPlatform } from './scope';
 export type * from './types';
+export { stagesReport, describeStages, type StagesReport, type StageSummary } from './report';

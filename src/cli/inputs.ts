@@ -1,0 +1,39 @@
+/** Reading what the user names on the command line, with errors that say which argument was wrong. */
+import { readFileSync, statSync } from 'node:fs';
+import { UsageError } from '../errors';
+
+export interface DockerfileInput {
+  /** The name used in messages: the path as given, or `<stdin>`. */
+  file: string;
+  text: string;
+}
+
+/** The Dockerfile at `path` (default `./Dockerfile`), or standard input for `-`. */
+export function readDockerfile(path = 'Dockerfile'): DockerfileInput {
+  if (path === '-') return { file: '<stdin>', text: readFileSync(0, 'utf8') };
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    throw new UsageError(`${path}: no such file (give the Dockerfile's path, or - for standard input)`);
+  }
+  if (!isFile) throw new UsageError(`${path}: not a file (give the Dockerfile's path, not its directory)`);
+  return { file: path, text: readFileSync(path, 'utf8') };
+}
+
+/** `--build-arg K=V` values; a bare `K` takes K from the environment, as `docker build` does. */
+export function parseBuildArgs(values: string[], environment: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const name = eq === -1 ? value : value.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--build-arg ${value}: expected NAME=value`);
+    if (eq !== -1) args[name] = value.slice(eq + 1);
+    else if (environment[name] !== undefined) args[name] = environment[name] as string;
+  }
+  return args;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

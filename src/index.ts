@@ -1,0 +1,16 @@
+/**
+ * scratchify's library API. The CLI (`src/cli`) is a thin layer over these functions.
+ *
+ * Flow: Dockerfile text → `parseDockerfile` (typed IR) → `resolveStages` (stage graph, scoping, runtime
+ * contract); shell commands → `parseShell` / `toExecForm` / `invokedCommands`; words → `expandWord`.
+ */
+export * from './errors';
+export {
+  parseDockerfile, parseSyntax, dumpSyntaxTree, printDockerfile, printInstruction, chompedContent,
+  type ParseOptions, type ParseResult,
+} from './dockerfile';
+export type * from './dockerfile/ir';
+export type { Directive, EscapeChar, Heredoc, SyntaxNode, SyntaxTree } from './dockerfile/syntax';
+export * from './stages';
+export * from './expand';
+export { VERSION } from './version';
