@@ -610,6 +610,7 @@ export class ShellScanner {
     const rest = this.text.slice(this.pos, this.pos + 256);
     let name = /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+)/.exec(rest)?.[0];
     if (name === undefined && rest.length > 0 && SPECIAL_PARAMETERS.includes(rest[0])) name = rest[0];
+    if (rest === '') throw this.error('unterminated ${…}', start, true);
     if (name === undefined) throw this.error('bad substitution', start);
     this.pos += name.length;
     if (this.text[this.pos] === '[') {
@@ -619,6 +620,7 @@ export class ShellScanner {
       name += this.text.slice(this.pos, close + 1);
       this.pos = close + 1;
     }
+    if (this.pos >= this.text.length) throw this.error('unterminated ${…}', start, true);
     if (this.text[this.pos] === '}') {
       this.pos++;
       return { kind: 'parameter', name, operator, text: this.text.slice(start, this.pos) };
