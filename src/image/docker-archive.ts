@@ -98,6 +98,8 @@ export class DockerArchiveSource implements ImageSource {
       const layer: LayerSource = { name: member, diffId: config.diffIds[i], size, open: (range) => store.open(member, range) };
       const digest = blobDigest(member);
       if (digest) layer.digest = digest;
+      const location = store.locate(member);
+      if (location) layer.location = location;
       return layer;
     });
     return { format: this.format, file, config, layers };

@@ -11,6 +11,7 @@ import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
 import { ImageError } from '../errors';
 import type { FileType, LayerEntry } from '../tree/types';
+import { hashInWorker } from './digest-worker';
 import type { TarHeader } from './member-store';
 import type { LayerSource } from './source';
 import { describeStreamError } from './stream-errors';
@@ -53,10 +54,9 @@ function hashTap(hash: Hash): Transform {
   });
 }
 
-function digestHash(digest: string | undefined): Hash | undefined {
-  if (!digest) return undefined;
-  const algorithm = digest.slice(0, digest.indexOf(':'));
-  return algorithm === 'sha256' || algorithm === 'sha512' ? createHash(algorithm) : undefined;
+function digestAlgorithm(digest: string | undefined): 'sha256' | 'sha512' | undefined {
+  const algorithm = digest?.slice(0, digest.indexOf(':'));
+  return algorithm === 'sha256' || algorithm === 'sha512' ? algorithm : undefined;
 }
 
 const TYPES: Record<string, FileType | undefined> = {
@@ -147,8 +147,16 @@ export async function scanLayer(
   warn: (message: string) => void,
 ): Promise<Compression> {
   const compression = await layerCompression(layer, index, file);
-  const blobHash = digestHash(layer.digest);
-  const diffHash = digestHash(layer.diffId);
+  const blobAlgorithm = digestAlgorithm(layer.digest);
+  const diffAlgorithm = digestAlgorithm(layer.diffId);
+  // With a host file behind the layer, digests are computed on a worker thread in parallel (digest-worker.ts).
+  const background =
+    layer.location && (blobAlgorithm || diffAlgorithm)
+      ? hashInWorker(layer.location, { gzip: compression === 'gzip', blobAlgorithm, diffAlgorithm })
+      : undefined;
+  background?.catch(() => undefined);
+  const blobHash = background ? undefined : blobAlgorithm && createHash(blobAlgorithm);
+  const diffHash = background ? undefined : diffAlgorithm && createHash(diffAlgorithm);
   const stages: NodeJS.ReadWriteStream[] = [];
   if (blobHash) stages.push(hashTap(blobHash));
   if (compression === 'gzip') stages.push(zlib.createGunzip());
@@ -157,20 +165,27 @@ export async function scanLayer(
     const entry = toLayerEntry(header, warn);
     if (entry) onEntry(entry);
   });
+  const describe = (error: unknown): ImageError =>
+    error instanceof ImageError ? error : new ImageError(`layer ${index + 1} (${layer.name}): ${describeStreamError(error)}`, { file });
   try {
     await pipeline([layer.open(), ...stages, sink] as unknown as [Readable, Writable]);
   } catch (error) {
-    if (error instanceof ImageError) throw error;
-    throw new ImageError(`layer ${index + 1} (${layer.name}): ${describeStreamError(error)}`, { file });
+    throw describe(error);
   }
-  checkDigest(blobHash, layer.digest, `layer ${index + 1} (${layer.name}): blob digest mismatch`, file);
-  checkDigest(diffHash, layer.diffId, `layer ${index + 1} (${layer.name}): diff id mismatch`, file);
+  let digests: { blob?: string; diff?: string };
+  try {
+    digests = background ? await background : { blob: blobHash?.digest('hex'), diff: diffHash?.digest('hex') };
+  } catch (error) {
+    throw describe(error);
+  }
+  checkDigest(digests.blob, layer.digest, `layer ${index + 1} (${layer.name}): blob digest mismatch`, file);
+  checkDigest(digests.diff, layer.diffId, `layer ${index + 1} (${layer.name}): diff id mismatch`, file);
   return compression;
 }
 
-function checkDigest(hash: Hash | undefined, expected: string | undefined, what: string, file: string): void {
-  if (!hash || !expected) return;
-  const actual = `${expected.slice(0, expected.indexOf(':'))}:${hash.digest('hex')}`;
+function checkDigest(hex: string | undefined, expected: string | undefined, what: string, file: string): void {
+  if (!hex || !expected) return;
+  const actual = `${expected.slice(0, expected.indexOf(':'))}:${hex}`;
   if (actual !== expected) throw new ImageError(`${what}: expected ${expected}, content is ${actual}`, { file });
 }
 

@@ -3,8 +3,8 @@
  * files of a layout directory. Adapters read `manifest.json`, `index.json` and blobs through this one interface,
  * so the OCI walk is written once for both the directory and the tar form.
  *
- * A tar is indexed once with a streaming pass (member name → data offset and size); members are then opened by
- * random access with `fs.createReadStream({start, end})`. This is what makes Docker ≥ 25 archives readable in
+ * A tar is indexed once with a pass over its headers (member name → data offset and size), seeking past member
+ * data instead of reading it; members are then opened by random access with `fs.createReadStream({start, end})`. This is what makes Docker ≥ 25 archives readable in
  * one pass although their `manifest.json` comes after the blobs it names (reference runtime-deps.md §5.3).
  */
 import * as fs from 'node:fs';
@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { ImageError } from '../errors';
+import type { HostRange } from './source';
 import { describeStreamError } from './stream-errors';
 
 /** Small JSON members (manifests, configs, indexes) are read whole; nothing real comes near this bound. */
@@ -27,6 +28,8 @@ export interface MemberStore {
   open(name: string, range?: { start: number; end: number }): Readable;
   /** A whole small member (JSON); throws ImageError when missing or implausibly large. */
   read(name: string): Promise<Buffer>;
+  /** The host file range holding a member's bytes. */
+  locate(name: string): HostRange | undefined;
 }
 
 async function collect(stream: Readable, file: string, name: string): Promise<Buffer> {
@@ -59,42 +62,29 @@ export class TarMembers implements MemberStore {
     private readonly members: Map<string, MemberLocation>,
   ) {}
 
-  /** Indexes `file` with one streaming pass that reads headers and skips data. */
+  /**
+   * Indexes `file` in one pass over its headers: each member's data is skipped by seeking, not read, so a
+   * multi-GB archive is indexed in milliseconds (an outer `docker save` tar has only a few members).
+   */
   static async index(file: string): Promise<TarMembers> {
     await refuseCompressedArchive(file);
-    const members = new Map<string, MemberLocation>();
-    const extract = tar.extract();
-    extract.on('entry', (header, stream, next) => {
-      if (header.type === 'file' || header.type === 'contiguous-file') {
-        // A later member of the same name wins, as when the tar is extracted.
-        members.set(normalizeMemberName(header.name), { offset: (header as TarHeader).byteOffset, size: header.size ?? 0 });
-      }
-      // The same failure reaches the extractor's own 'error'; the entry stream must not raise it unhandled.
-      stream.on('error', () => undefined);
-      stream.on('end', next);
-      stream.resume();
-    });
-    await new Promise<void>((resolve, reject) => {
-      const input = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
-      const fail = (error: unknown): void => {
-        input.destroy();
-        reject(new ImageError(`not a readable tar archive: ${describeStreamError(error)}`, { file }));
-      };
-      input.on('error', fail);
-      extract.on('error', fail);
-      extract.on('finish', () => resolve());
-      input.pipe(extract as unknown as NodeJS.WritableStream);
-    });
-    if (members.size === 0) throw new ImageError('not an image archive: the tar has no files', { file });
-    return new TarMembers(file, members);
+    const handle = await fs.promises.open(file, 'r');
+    try {
+      const members = await readTarHeaders(handle, (await handle.stat()).size, file);
+      if (members.size === 0) throw new ImageError('not an image archive: the tar has no files', { file });
+      return new TarMembers(file, members);
+    } finally {
+      await handle.close();
+    }
   }
 
   size(name: string): number | undefined {
     return this.members.get(name)?.size;
   }
 
-  names(): string[] {
-    return [...this.members.keys()];
+  locate(name: string): HostRange | undefined {
+    const member = this.members.get(name);
+    return member && { file: this.file, start: member.offset, size: member.size };
   }
 
   open(name: string, range?: { start: number; end: number }): Readable {
@@ -113,6 +103,87 @@ export class TarMembers implements MemberStore {
     if (size > MAX_METADATA_BYTES) throw new ImageError(`${name} is too large to be image metadata`, { file: this.file });
     return collect(this.open(name), this.file, name);
   }
+}
+
+const BLOCK = 512;
+
+/** Parses a tar numeric field: octal text, or GNU base-256 when the high bit of the first byte is set. */
+function tarNumber(block: Buffer, offset: number, length: number): number {
+  if (block[offset] & 0x80) {
+    let value = block[offset] & 0x7f;
+    for (let i = 1; i < length; i += 1) value = value * 256 + block[offset + i];
+    return value;
+  }
+  const text = block.toString('latin1', offset, offset + length).replace(/\0.*$/s, '').trim();
+  return text === '' ? 0 : parseInt(text, 8);
+}
+
+/** The header checksum (POSIX ustar): the sum of all bytes with the checksum field read as spaces. */
+function checksumMatches(block: Buffer): boolean {
+  let sum = 8 * 0x20;
+  for (let i = 0; i < BLOCK; i += 1) if (i < 148 || i >= 156) sum += block[i];
+  return sum === tarNumber(block, 148, 8);
+}
+
+/** `key=value` records of a PAX extended header (POSIX pax format). */
+function paxRecords(data: Buffer): Record<string, string> {
+  const records: Record<string, string> = {};
+  let position = 0;
+  while (position < data.length) {
+    const space = data.indexOf(0x20, position);
+    const length = parseInt(data.toString('utf8', position, space), 10);
+    if (space < 0 || !(length > 0)) break;
+    const record = data.toString('utf8', space + 1, position + length - 1);
+    const equals = record.indexOf('=');
+    if (equals > 0) records[record.slice(0, equals)] = record.slice(equals + 1);
+    position += length;
+  }
+  return records;
+}
+
+/** Walks the headers of a plain tar by positional reads, collecting regular-file members. */
+async function readTarHeaders(handle: fs.promises.FileHandle, fileSize: number, file: string): Promise<Map<string, MemberLocation>> {
+  const members = new Map<string, MemberLocation>();
+  const block = Buffer.alloc(BLOCK);
+  let position = 0;
+  let longName: string | undefined;
+  let pax: Record<string, string> = {};
+  const readData = async (at: number, size: number): Promise<Buffer> => {
+    const data = Buffer.alloc(size);
+    await handle.read(data, 0, size, at);
+    return data;
+  };
+  while (position + BLOCK <= fileSize) {
+    await handle.read(block, 0, BLOCK, position);
+    if (block.every((byte) => byte === 0)) return members;
+    if (!checksumMatches(block)) {
+      throw new ImageError(`not a readable tar archive: ${position === 0 ? 'not a tar (invalid tar header)' : `bad header at byte ${position}`}`, { file });
+    }
+    const type = String.fromCharCode(block[156] || 0x30);
+    let size = tarNumber(block, 124, 12);
+    if (pax.size !== undefined) size = parseInt(pax.size, 10);
+    const dataStart = position + BLOCK;
+    if (dataStart + size > fileSize) throw new ImageError('not a readable tar archive: truncated tar (unexpected end of data)', { file });
+    position = dataStart + Math.ceil(size / BLOCK) * BLOCK;
+    if (type === 'x' || type === 'L') {
+      if (size > MAX_METADATA_BYTES) throw new ImageError('not a readable tar archive: oversized extended header', { file });
+      const data = await readData(dataStart, size);
+      if (type === 'x') pax = paxRecords(data);
+      else longName = data.toString('utf8').replace(/\0+$/, '');
+      continue;
+    }
+    if (type === 'g' || type === 'K') continue;
+    const ustar = block.toString('latin1', 257, 262) === 'ustar';
+    const prefix = ustar ? block.toString('utf8', 345, 500).replace(/\0.*$/s, '') : '';
+    const shortName = block.toString('utf8', 0, 100).replace(/\0.*$/s, '');
+    const name = pax.path ?? longName ?? (prefix ? `${prefix}/${shortName}` : shortName);
+    pax = {};
+    longName = undefined;
+    // '0', NUL (old tar) and '7' (contiguous) are regular files; a later member of the same name wins.
+    if (type === '0' || type === '7') members.set(normalizeMemberName(name), { offset: dataStart, size });
+  }
+  if (position < fileSize) throw new ImageError('not a readable tar archive: truncated tar (unexpected end of data)', { file });
+  return members;
 }
 
 /** `docker save | gzip` is loadable by Docker, but a compressed outer tar cannot be read by random access. */
@@ -159,6 +230,12 @@ export class DirectoryMembers implements MemberStore {
     if (!host) return undefined;
     const stat = fs.statSync(host, { throwIfNoEntry: false });
     return stat?.isFile() ? stat.size : undefined;
+  }
+
+  locate(name: string): HostRange | undefined {
+    const size = this.size(name);
+    const host = this.hostPath(name);
+    return size === undefined || !host ? undefined : { file: host, start: 0, size };
   }
 
   open(name: string, range?: { start: number; end: number }): Readable {

@@ -152,6 +152,8 @@ export async function readOciImage(store: MemberStore, format: ImageFormat, sele
       open: (range) => store.open(path, range),
     };
     if (descriptor.mediaType) layer.mediaType = descriptor.mediaType;
+    const location = store.locate(path);
+    if (location) layer.location = location;
     return layer;
   });
   return { format, file: store.file, config, layers };

@@ -45,6 +45,13 @@ export interface ImageConfig {
 /** Which adapter read an image. */
 export type ImageFormat = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'rootfs';
 
+/** A byte range of a host file: `size` bytes from `start`. */
+export interface HostRange {
+  file: string;
+  start: number;
+  size: number;
+}
+
 /** One layer's bytes as the source stores them (possibly compressed; compression is sniffed, never trusted). */
 export interface LayerSource {
   /** Human-readable origin for error messages: `image.tar:blobs/sha256/ab…`. */
@@ -57,6 +64,8 @@ export interface LayerSource {
   diffId?: string;
   /** Stored size in bytes. */
   size: number;
+  /** Where the stored bytes lie in a host file, when they do; lets digests be checked on another thread. */
+  location?: HostRange;
   /** A fresh stream of the stored bytes; `start`/`end` (inclusive, like fs.createReadStream) for a slice. */
   open(range?: { start: number; end: number }): Readable;
 }
