@@ -14,3 +14,10 @@ export type { Directive, EscapeChar, Heredoc, SyntaxNode, SyntaxTree } from './d
 export * from './stages';
 export * from './expand';
 export { VERSION } from './version';
+export {
+  parseShell, toExecForm, invokedCommands, invokedCommandsReport, ShellSyntaxError, isShellBuiltin,
+  type ExecFormResult, type InvokedCommand, type InvokedCommandsReport,
+} from './shell';
+export * from './analyze';
+export { openImage, detectImageSource, type LoadedImage, type ImageConfig, type ImageSource, type ImageFormat } from './image';
+export type { FileTree, FileEntry, Resolution } from './tree/types';

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isScratchifyError } from '../errors';
+import { runAnalyze, runWhy, type ImageInputOptions } from './commands/analyze';
 import { runStages } from './commands/stages';
 import { collect } from './inputs';
 import { VERSION } from '../version';
@@ -49,6 +50,54 @@ Examples:
       process.stdout.write(runStages(dockerfile, options));
     });
 
+  const imageOptions = (command: Command): Command =>
+    command
+      .option('--image-archive <file>', 'image to analyze: a docker save archive, an OCI archive or an OCI layout directory')
+      .option('--rootfs <dir>', 'image to analyze: a root filesystem directory (no config)')
+      .option('--target <stage>', 'the Dockerfile stage the image was built from (default: the last)')
+      .addOption(new Option('--build-arg <name=value>', 'a build argument the image was built with (repeatable)').argParser(collect).default([]))
+      .addOption(new Option('--keep <glob>', 'also keep image paths matching this glob (repeatable)').argParser(collect).default([]))
+      .option('--json', 'print JSON');
+
+  imageOptions(
+    cli
+      .command('analyze')
+      .description('list the files the final stage needs at run time, each with its reasons')
+      .argument('[dockerfile]', 'the Dockerfile that built the image (its COPY/ADD mark the application)'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ docker save myapp:latest -o myapp.tar && scratchify analyze --image-archive myapp.tar Dockerfile
+  $ scratchify analyze --rootfs ./rootfs --keep '/usr/share/myapp/**' --json > kept.json`,
+    )
+    .action(async (dockerfile: string | undefined, options: ImageInputOptions) => {
+      process.stdout.write(await runAnalyze(dockerfile, options));
+    });
+
+  imageOptions(
+    cli
+      .command('why')
+      .description('show the chain of reasons that keeps each PATH')
+      .argument('<path...>', 'image paths to explain')
+      .option('--dockerfile <file>', 'the Dockerfile that built the image'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ scratchify why --image-archive myapp.tar /usr/lib/x86_64-linux-gnu/libssl.so.3
+  $ scratchify why --image-archive myapp.tar --dockerfile Dockerfile /etc/passwd /tmp
+
+Exit code 1 when a path is not kept.`,
+    )
+    .action(async (paths: string[], options: ImageInputOptions & { dockerfile?: string }) => {
+      const { output, allKept } = await runWhy(paths, options);
+      process.stdout.write(output);
+      if (!allKept) process.exitCode = EXIT_FINDINGS;
+    });
+
   return cli;
 }
 
@@ -57,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     await cli.parseAsync(argv, { from: 'user' });
-    return EXIT_OK;
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are "errors" to commander; everything else it has already printed in one line.

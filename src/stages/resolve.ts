@@ -6,7 +6,7 @@
 import { DockerfileSyntaxError, UsageError } from '../errors';
 import type { CommandForm, Dockerfile, Instruction, Stage } from '../dockerfile';
 import { evaluateGlobalArgs, expandIn, expandWordsIn, platformArgs, Scope, type ExpandContext } from './scope';
-import type { ResolvedStage, RuntimeContract, StageBase, StageDependency, StageGraph } from './types';
+import type { CopyRecord, ResolvedStage, RuntimeContract, StageBase, StageDependency, StageGraph } from './types';
 
 export interface ResolveOptions {
   /** `--target`: a stage name (case-insensitive) or index. Default: the last stage. */
@@ -59,6 +59,7 @@ function dependencyOn(reference: string, via: StageDependency['via'], line: numb
 interface StageState {
   scope: Scope;
   contract: RuntimeContract;
+  copies: CopyRecord[];
 }
 
 function applyInstruction(
@@ -96,6 +97,25 @@ function applyInstruction(
     case 'LABEL':
       for (const pair of instruction.pairs) contract.labels[expand(pair.key)] = expand(pair.value);
       return;
+    case 'COPY':
+    case 'ADD': {
+      // Heredoc sources are names, not paths; everything else is expanded word by word, never re-split.
+      const heredocNames = new Set(instruction.heredocs.map((heredoc) => `<<${heredoc.name}`));
+      const sources = instruction.sources.map((source) => (heredocNames.has(source) ? source : expand(source)));
+      const written = expand(instruction.destination);
+      const absolute = joinWorkdir(contract.workdir, written);
+      const record: CopyRecord = {
+        keyword: instruction.keyword,
+        sources,
+        destination: written.endsWith('/') && !absolute.endsWith('/') ? `${absolute}/` : absolute,
+        line: location.line,
+      };
+      if (instruction.keyword === 'COPY' && instruction.from !== undefined) record.from = instruction.from;
+      if (instruction.chown !== undefined) record.chown = expand(instruction.chown);
+      if (instruction.chmod !== undefined) record.chmod = expand(instruction.chmod);
+      state.copies.push(record);
+      return;
+    }
     case 'WORKDIR':
       contract.workdir = joinWorkdir(contract.workdir, expand(instruction.path));
       return;
@@ -204,12 +224,12 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
     if (parentIndex !== undefined) {
       base = { kind: 'stage', index: parentIndex };
       const parent = finalStates[parentIndex];
-      state = { scope: parent.scope.clone(), contract: cloneContract(parent.contract) };
+      state = { scope: parent.scope.clone(), contract: cloneContract(parent.contract), copies: [...parent.copies] };
     } else {
       base = baseName === 'scratch' ? { kind: 'scratch' } : { kind: 'image', reference: baseName };
       const contract = emptyContract();
       if (base.kind === 'image') contract.inheritsFrom = base.reference;
-      state = { scope: new Scope(), contract };
+      state = { scope: new Scope(), contract, copies: [] };
     }
     for (const instruction of stage.instructions) applyInstruction(instruction, state, context, buildArgs, globals, builtins);
     const dependencies: StageDependency[] = [];
@@ -217,7 +237,7 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
     else if (base.kind === 'image') dependencies.push({ via: 'from', image: base.reference, line });
     dependencies.push(...stageDependencies(stage, dockerfile.stages, context));
     finalStates.push(state);
-    resolved.push({ index: stage.index, name: stage.name, base, baseName, platform, dependencies, contract: state.contract, line });
+    resolved.push({ index: stage.index, name: stage.name, base, baseName, platform, dependencies, contract: state.contract, copies: state.copies, line });
   }
 
   const target = selectTarget(dockerfile, options.target);

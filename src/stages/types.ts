@@ -58,6 +58,19 @@ export interface RuntimeContract {
   onBuild: string[];
 }
 
+/** A COPY or ADD with its words expanded and the destination made absolute (WORKDIR applied). */
+export interface CopyRecord {
+  keyword: 'COPY' | 'ADD';
+  sources: string[];
+  /** Absolute; a trailing `/` kept when written (it marks a directory). */
+  destination: string;
+  /** `--from` value (stage name, index or image), when given. */
+  from?: string;
+  chown?: string;
+  chmod?: string;
+  line: number;
+}
+
 export interface ResolvedStage {
   index: number;
   name?: string;
@@ -67,6 +80,8 @@ export interface ResolvedStage {
   platform?: string;
   dependencies: StageDependency[];
   contract: RuntimeContract;
+  /** COPY/ADD of this stage and of the stages it is built FROM, oldest first: what the stage added. */
+  copies: CopyRecord[];
   /** 1-based line of the FROM. */
   line: number;
 }

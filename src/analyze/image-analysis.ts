@@ -1,0 +1,50 @@
+/**
+ * Analysis of an image on disk, optionally with the Dockerfile that built it: the Dockerfile tells which
+ * files are the application (the final stage's COPY/ADD) and may carry `# scratchify keep=GLOB` comments.
+ */
+import { openImage, type LoadedImage } from '../image';
+import { parseDockerfile } from '../dockerfile';
+import { resolveStages, type ResolveOptions } from '../stages';
+import { analyze } from './analyzer';
+import type { Analysis, ApplicationCopy } from './types';
+
+export interface DockerfileContext extends ResolveOptions {
+  text: string;
+  file?: string;
+}
+
+export interface ImageAnalysisOptions {
+  dockerfile?: DockerfileContext;
+  keep?: string[];
+  onProgress?: (message: string) => void;
+}
+
+const KEEP_COMMENT = /^\s*#\s*scratchify\s+keep\s*=\s*(.+?)\s*$/;
+
+/** `# scratchify keep=GLOB[,GLOB]` comments anywhere in the Dockerfile. */
+export function keepComments(text: string): string[] {
+  return text.split(/\r?\n/).flatMap((line) => {
+    const match = KEEP_COMMENT.exec(line);
+    return match ? match[1].split(/[,\s]+/).filter((glob) => glob !== '') : [];
+  });
+}
+
+/** The final stage's COPY/ADD as the analyzer's application roots. */
+export function applicationCopies(context: DockerfileContext): ApplicationCopy[] {
+  const { dockerfile } = parseDockerfile(context.text, { file: context.file });
+  const graph = resolveStages(dockerfile, context);
+  return graph.stages[graph.target].copies.map(({ sources, destination, line }) => ({ sources, destination, line }));
+}
+
+export async function analyzeLoadedImage(image: LoadedImage, options: ImageAnalysisOptions = {}): Promise<Analysis> {
+  const keep = [...(options.keep ?? []), ...(options.dockerfile ? keepComments(options.dockerfile.text) : [])];
+  const application = options.dockerfile ? applicationCopies(options.dockerfile) : [];
+  return analyze({ tree: image.tree, config: image.config }, { keep, application, onProgress: options.onProgress });
+}
+
+/** Opens a `docker save` archive, OCI layout or archive, or root directory, and analyzes it. */
+export async function analyzeImage(location: string, options: ImageAnalysisOptions = {}): Promise<Analysis> {
+  options.onProgress?.(`reading ${location}`);
+  const image = await openImage(location);
+  return analyzeLoadedImage(image, options);
+}

@@ -1,0 +1,69 @@
+/**
+ * Keeping what a command line needs: the program (found with PATH as execvp would), a shell's script
+ * commands when the program is a shell running `-c`, and arguments that name files of the image
+ * (`python3 /app/main.py`, `nginx -c /etc/nginx/nginx.conf`, `node server.js` in WORKDIR /app).
+ */
+import { posix } from 'node:path';
+import { invokedCommandsReport } from '../../shell';
+import type { AnalysisContext, Reason } from '../types';
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'busybox']);
+
+export function isShellProgram(path: string): boolean {
+  return SHELLS.has(posix.basename(path));
+}
+
+/** Keeps the commands a shell script runs, and /bin/sh-compatible shell for it. Returns how many were found. */
+export function keepScriptCommands(script: string, by: string, context: AnalysisContext, rule: string): void {
+  const report = invokedCommandsReport(script);
+  for (const error of report.errors) context.warn(`${by}: part of the script could not be parsed (${error.message}); commands there are not followed`);
+  for (const command of report.commands) {
+    if (command.resolution === 'builtin' || command.resolution === 'function') continue;
+    if (command.dynamic || command.resolution === 'unknown') {
+      if (!/^"?\$(@|\*|\{@\}|\{\*\})"?$/.test(command.name)) {
+        context.warn(`${by}: line ${command.line} runs a command named at run time (${command.name}); keep what it needs with --keep`);
+      }
+      continue;
+    }
+    const program = context.which(command.name);
+    if (program === undefined) {
+      context.warn(`${by}: line ${command.line}: command not found in the image: ${command.name}`);
+      continue;
+    }
+    context.keep(program, { rule, by, detail: `${command.viaExec ? 'exec ' : ''}${command.name} at line ${command.line}` });
+    keepArguments(command.args, by, context, `${rule}-argument`);
+  }
+}
+
+/** Arguments (and `--opt=value` values) naming existing files or directories of the image. */
+export function keepArguments(args: readonly string[], by: string, context: AnalysisContext, rule: string): void {
+  for (const arg of args) {
+    const value = arg.startsWith('-') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg;
+    if (value === '' || value.startsWith('-') || value.includes('$') || value.includes('\n') || value.length > 4096) continue;
+    if (!value.startsWith('/') && !/^\.{0,2}\/|^[\w.-]+(\/[\w.-]+)*$/.test(value)) continue;
+    const path = posix.resolve(context.workdir, value);
+    if (path === '/') continue;
+    // A directory argument keeps only the directory itself; what is in it is for the other rules to find.
+    const entry = context.tree.lstat(path);
+    if (entry?.type === 'dir') context.keep(path, { rule, by, detail: `argument ${arg}` });
+    else if (entry) context.keep(path, { rule, by, detail: `argument ${arg}` });
+  }
+}
+
+/** Keeps a whole command line: program, shell script if it is `sh -c`, and file arguments. */
+export function keepCommandLine(argv: readonly string[], reason: Omit<Reason, 'detail'> & { detail?: string }, context: AnalysisContext): void {
+  if (argv.length === 0) return;
+  const [name, ...args] = argv;
+  const program = context.which(name);
+  if (program === undefined) {
+    context.warn(`${reason.rule}: the program ${name} is not in the image (PATH ${context.searchPath.join(':')})`);
+    return;
+  }
+  const real = context.keep(program, { rule: reason.rule, by: reason.by, detail: reason.detail ?? `runs ${argv.join(' ')}` });
+  const by = real ?? program;
+  if (isShellProgram(program) && args[0] === '-c' && args.length >= 2) {
+    keepScriptCommands(args[1], by, context, `${reason.rule}-shell-command`);
+    return;
+  }
+  keepArguments(args, by, context, `${reason.rule}-argument`);
+}

@@ -1,0 +1,128 @@
+/**
+ * The analysis: which paths of an image the final stage needs at run time, and why each one.
+ *
+ * Rules are small modules (ESLint style): an `ImageRule` runs once over the image (roots, system files,
+ * `--keep` globs); a `FileRule` looks at each regular file as it becomes kept (ELF dependencies, shebangs,
+ * scripts, language runtimes, paths named in config files). The analyzer runs them to a fixed point.
+ */
+import type { ImageConfig } from '../image/source';
+import type { FileEntry, FileTree } from '../tree/types';
+
+/** One reason a path is kept. */
+export interface Reason {
+  /** The rule that kept it, e.g. `entrypoint`, `elf-needed`, `symlink`, `python-import`. */
+  rule: string;
+  /** The kept path that required it (absent for roots). */
+  by?: string;
+  /** Specifics for a human: `DT_NEEDED libssl.so.3`, `import sqlite3`, `USER app`. */
+  detail: string;
+}
+
+/** A path that will exist in the slim image. */
+export interface KeptPath {
+  path: string;
+  type: FileEntry['type'];
+  /** Bytes of content (regular files and hardlinks), else 0. */
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Symlink target as stored; for hardlinks, the path whose content is shared. */
+  linkTarget?: string;
+  reasons: Reason[];
+}
+
+export interface AnalysisTotals {
+  /** Regular-file bytes in the merged image. */
+  imageBytes: number;
+  imageFiles: number;
+  /** Regular-file bytes kept. */
+  keptBytes: number;
+  keptPaths: number;
+  /** keptBytes / imageBytes (0 for an empty image). */
+  ratio: number;
+}
+
+export interface Analysis {
+  /** Every path that will exist in the slim image, sorted, parent directories included. */
+  kept: KeptPath[];
+  totals: AnalysisTotals;
+  /** What could not be resolved (missing libraries, dynamic commands, unreadable files). */
+  warnings: string[];
+  /** Problems met reading the image itself (device nodes, names escaping the root), from the file tree. */
+  imageWarnings: string[];
+  /** The image config the slim image carries over. */
+  config: ImageConfig;
+  /** The command the container runs (entrypoint + cmd), after resolving the program with PATH. */
+  command: string[];
+}
+
+/** What the analyzer offers a rule. Paths are image paths; nothing touches the host. */
+export interface AnalysisContext {
+  readonly tree: FileTree;
+  readonly config: ImageConfig;
+  /** The image ENV as a map (later entries win). */
+  readonly env: ReadonlyMap<string, string>;
+  /** PATH directories from the image ENV (Docker's default PATH when unset). */
+  readonly searchPath: readonly string[];
+  /** The container's working directory (`/` when unset). */
+  readonly workdir: string;
+  /**
+   * Keeps a path: every symlink crossed on the way (and the final one) is kept as a symlink, the real entry
+   * it leads to is kept, and so are parent directories. Returns the resolved real path, or undefined (with
+   * nothing kept) when the path does not exist in the image. With `followFinal: false` a final symlink is
+   * kept as the link alone (its target is someone else's business).
+   */
+  keep(path: string, reason: Reason, options?: { followFinal?: boolean }): string | undefined;
+  /** Keeps a directory and everything under it (symlinks inside as symlinks). Returns false when missing. */
+  keepTree(dir: string, reason: Reason, filter?: (entry: FileEntry) => boolean): boolean;
+  /** Whether a path (exact, unresolved) is already kept. */
+  isKept(path: string): boolean;
+  /** Resolves a command name as `execvp` would with the image's PATH (names with `/` relative to workdir). */
+  which(command: string): string | undefined;
+  /** File content, cached for the run. Throws ImageError for non-files. */
+  read(path: string): Promise<Buffer>;
+  warn(message: string): void;
+}
+
+/** A rule that runs once per analysis. */
+export interface ImageRule {
+  id: string;
+  description: string;
+  apply(context: AnalysisContext, options: AnalyzeOptions): Promise<void>;
+}
+
+/** A kept regular file handed to file rules, with the first bytes of its content for sniffing. */
+export interface KeptFile {
+  /** Real path (no symlinks). */
+  path: string;
+  entry: FileEntry;
+  /** Up to the first 4 KiB. */
+  head: Buffer;
+}
+
+/** A rule that looks at each newly kept regular file. */
+export interface FileRule {
+  id: string;
+  description: string;
+  inspect(file: KeptFile, context: AnalysisContext): Promise<void>;
+}
+
+/** One COPY or ADD of the final stage, expanded. */
+export interface ApplicationCopy {
+  sources: string[];
+  /** Absolute destination (WORKDIR applied); a trailing `/` marks a directory. */
+  destination: string;
+  /** 1-based line in the Dockerfile. */
+  line: number;
+}
+
+/** Options of one analysis run. */
+export interface AnalyzeOptions {
+  /** Extra paths to keep, as globs over image paths (`--keep`, `# scratchify keep=`). */
+  keep?: string[];
+  /** What the final stage's COPY/ADD instructions wrote (the application), destinations absolute. */
+  application?: ApplicationCopy[];
+  /** Called as work progresses, for a spinner. */
+  onProgress?: (message: string) => void;
+}

@@ -1,0 +1,57 @@
+/** `scratchify analyze` and `scratchify why`: what the final stage needs at run time, and why. */
+import { existsSync } from 'node:fs';
+import { analyzeImage, explain, type Analysis } from '../../analyze';
+import { UsageError } from '../../errors';
+import { formatAnalysisText, formatExplanationText } from '../../format/analysis-text';
+import { analysisJson } from '../../format/analysis-json';
+import { createProgress } from '../progress';
+import { parseBuildArgs, readDockerfile } from '../inputs';
+
+export interface ImageInputOptions {
+  imageArchive?: string;
+  rootfs?: string;
+  target?: string;
+  buildArg: string[];
+  keep: string[];
+  json?: boolean;
+}
+
+function imageLocation(options: ImageInputOptions): string {
+  if (options.imageArchive && options.rootfs) throw new UsageError('give either --image-archive or --rootfs, not both');
+  const location = options.imageArchive ?? options.rootfs;
+  if (!location) throw new UsageError('no image given: use --image-archive FILE (docker save, OCI archive or layout) or --rootfs DIR');
+  return location;
+}
+
+async function runAnalysis(dockerfilePath: string | undefined, options: ImageInputOptions): Promise<Analysis> {
+  const location = imageLocation(options);
+  // The Dockerfile is optional: without one, the application is whatever the entrypoint leads to.
+  const path = dockerfilePath ?? (existsSync('Dockerfile') ? 'Dockerfile' : undefined);
+  const input = path === undefined ? undefined : readDockerfile(path);
+  const progress = createProgress();
+  progress.start(`analyzing ${location}`);
+  try {
+    const analysis = await analyzeImage(location, {
+      keep: options.keep,
+      dockerfile: input && { text: input.text, file: input.file, target: options.target, buildArgs: parseBuildArgs(options.buildArg) },
+      onProgress: (message) => progress.start(message),
+    });
+    progress.succeed(`analyzed ${location}`);
+    return analysis;
+  } catch (error) {
+    progress.fail();
+    throw error;
+  }
+}
+
+export async function runAnalyze(dockerfile: string | undefined, options: ImageInputOptions): Promise<string> {
+  const analysis = await runAnalysis(dockerfile, options);
+  return options.json ? `${JSON.stringify(analysisJson(analysis), null, 2)}\n` : formatAnalysisText(analysis);
+}
+
+export async function runWhy(paths: string[], options: ImageInputOptions & { dockerfile?: string }): Promise<{ output: string; allKept: boolean }> {
+  const analysis = await runAnalysis(options.dockerfile, options);
+  const explanations = paths.map((path) => explain(analysis, path.startsWith('/') ? path : `/${path}`));
+  const output = options.json ? `${JSON.stringify(explanations, null, 2)}\n` : explanations.map(formatExplanationText).join('\n');
+  return { output, allKept: explanations.every((explanation) => explanation.kept) };
+}
