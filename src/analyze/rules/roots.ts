@@ -20,8 +20,11 @@ export const containerCommandRule: ImageRule = {
       return;
     }
     keepCommandLine(argv, { rule: entrypoint.length > 0 ? 'entrypoint' : 'cmd', detail: `the container runs ${JSON.stringify(argv)}` }, context);
-    // With an entrypoint, CMD is only its arguments; a later `docker run IMAGE other` replaces them, but
-    // files CMD names are what the image runs by default.
+    // With an entrypoint, CMD is its arguments, but entrypoint scripts (`exec "$@"`), tini, dumb-init and
+    // gosu run them as a command: when CMD names a program of the image, keep that command line too.
+    if (entrypoint.length > 0 && cmd.length > 0 && context.which(cmd[0]) !== undefined) {
+      keepCommandLine(cmd, { rule: 'cmd', detail: `CMD ${JSON.stringify(cmd)}, run by the entrypoint` }, context);
+    }
   },
 };
 
