@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isScratchifyError } from '../errors';
 import { runAnalyze, runWhy, type ImageInputOptions } from './commands/analyze';
+import { runSlim, type SlimCommandOptions } from './commands/slim';
 import { runStages } from './commands/stages';
 import { collect } from './inputs';
 import { VERSION } from '../version';
@@ -23,6 +24,7 @@ function program(): Command {
       'after',
       `
 Examples:
+  $ scratchify slim Dockerfile -o Dockerfile.slim  # build, analyze and write the FROM-scratch Dockerfile
   $ scratchify stages                          # the stage graph of ./Dockerfile
   $ scratchify stages app/Dockerfile --target build --build-arg VERSION=1.2
   $ scratchify stages --json | jq .contract    # the final stage's runtime contract
@@ -30,6 +32,33 @@ Examples:
 Exit codes: 0 success, 1 findings at or above the threshold (lint), 2 usage or input error.`,
     )
     .exitOverride();
+
+  cli
+    .command('slim')
+    .description('write a Dockerfile whose final stage is FROM scratch with only what the program needs')
+    .argument('[dockerfile]', 'path to the Dockerfile, or - for standard input', 'Dockerfile')
+    .option('--image-archive <file>', 'analyze this saved image of the target (docker save, OCI archive or layout)')
+    .option('--image <ref>', "analyze this image from the local engine (saved with the engine's save command)")
+    .option('--build', 'build the target first with the engine found (docker, podman or buildah)')
+    .option('--target <stage>', 'target stage (default: the last stage)')
+    .addOption(new Option('--build-arg <name=value>', 'build argument (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--keep <glob>', 'also keep image paths matching this glob (repeatable)').argParser(collect).default([]))
+    .option('-o, --output <file>', 'write the Dockerfile here (atomically) instead of standard output')
+    .option('--report <file.json>', 'write the analysis and plan as JSON')
+    .option('--context <dir>', "build context for --build (default: the Dockerfile's directory)")
+    .addHelpText(
+      'after',
+      `
+Without an image source, the target is built when an engine is found.
+
+Examples:
+  $ scratchify slim Dockerfile -o Dockerfile.slim && docker build -f Dockerfile.slim .
+  $ docker save myapp -o myapp.tar && scratchify slim --image-archive myapp.tar -o Dockerfile.slim
+  $ scratchify slim --build --target runtime --build-arg VERSION=1.2 --keep '/usr/share/zoneinfo/**'`,
+    )
+    .action(async (dockerfile: string, options: SlimCommandOptions) => {
+      process.stdout.write(await runSlim(dockerfile, options));
+    });
 
   cli
     .command('stages')

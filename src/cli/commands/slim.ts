@@ -1,0 +1,57 @@
+/** `scratchify slim`: write the FROM-scratch Dockerfile (and, on request, the slim image itself). */
+import { UsageError } from '../../errors';
+import { analysisJson } from '../../format/analysis-json';
+import { slim, type ImageRequest } from '../../slim';
+import { parseBuildArgs, readDockerfile } from '../inputs';
+import { writeFileAtomic } from '../output';
+import { createProgress } from '../progress';
+
+export interface SlimCommandOptions {
+  imageArchive?: string;
+  image?: string;
+  build?: boolean;
+  target?: string;
+  buildArg: string[];
+  keep: string[];
+  output?: string;
+  report?: string;
+  context?: string;
+}
+
+function imageRequest(options: SlimCommandOptions): ImageRequest {
+  const chosen = [options.imageArchive && '--image-archive', options.image && '--image', options.build && '--build'].filter(Boolean);
+  if (chosen.length > 1) throw new UsageError(`choose one image source, not ${chosen.join(' and ')}`);
+  if (options.imageArchive) return { kind: 'archive', path: options.imageArchive };
+  if (options.image) return { kind: 'reference', reference: options.image };
+  if (options.build) return { kind: 'build' };
+  return { kind: 'auto' };
+}
+
+/** Runs slim; returns what goes to stdout (the Dockerfile when no -o is given). */
+export async function runSlim(dockerfilePath: string, options: SlimCommandOptions): Promise<string> {
+  const input = readDockerfile(dockerfilePath);
+  const progress = createProgress();
+  progress.start('slimming');
+  try {
+    const result = await slim({
+      dockerfile: input,
+      context: options.context,
+      target: options.target,
+      buildArgs: parseBuildArgs(options.buildArg),
+      keep: options.keep,
+      image: imageRequest(options),
+      onProgress: (message) => progress.start(message),
+    });
+    // Outputs are written only after everything succeeded, each atomically.
+    if (options.report) {
+      writeFileAtomic(options.report, `${JSON.stringify({ ...analysisJson(result.analysis), plan: result.plan }, null, 2)}\n`);
+    }
+    if (options.output) writeFileAtomic(options.output, result.text);
+    const t = result.analysis.totals;
+    progress.succeed(`kept ${(t.keptBytes / 1e6).toFixed(1)} MB of ${(t.imageBytes / 1e6).toFixed(1)} MB`);
+    return options.output ? '' : result.text;
+  } catch (error) {
+    progress.fail();
+    throw error;
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * Analysis → slim plan. Four facts of COPY shape it (checked with Docker 20.10, BuildKit and legacy builder):
+ * - COPY of a symlink source copies its target, so symlinks come from a skeleton made by a shell in a helper
+ *   stage; copying a whole directory keeps the symlinks inside it.
+ * - Hardlinks survive only within one COPY, so fully kept directories are copied whole.
+ * - Files keep their owners and modes when copied from a stage (from the build context they would be 0:0),
+ *   but directories COPY creates are root 0755: directories with other metadata go into the skeleton.
+ * - overlay2 allows at most 128 layers and each COPY is one, so groups are coarsened past a limit.
+ */
+import { posix } from 'node:path';
+import type { Analysis, KeptPath, Reason } from '../analyze';
+import type { FileTree } from '../tree/types';
+import { runtimeConfig } from './runtime-config';
+import type { CopyGroup, SkeletonDirectory, SkeletonSymlink, SlimPlan } from './types';
+
+/** COPY instructions allowed in the slim stage, leaving room under overlay2's 128 layers. */
+export const MAX_COPY_GROUPS = 100;
+
+export interface PlanOptions {
+  /** Whether the original image has a POSIX shell with mkdir/ln/chmod/chown for the skeleton stage. */
+  hasShell: boolean;
+}
+
+function isRegular(kept: KeptPath): boolean {
+  return kept.type === 'file' || kept.type === 'hardlink';
+}
+
+function hasDefaultDirectoryMetadata(kept: KeptPath): boolean {
+  return kept.mode === 0o755 && kept.uid === 0 && kept.gid === 0;
+}
+
+/** The program a reason chain leads back to: for library reasons, the first non-library needer. */
+function rootOf(reason: Reason, byPath: Map<string, KeptPath>): string | undefined {
+  let by = reason.by;
+  const seen = new Set<string>();
+  while (by && !seen.has(by)) {
+    seen.add(by);
+    const next = byPath.get(by);
+    const elfReason = next?.reasons.find((r) => r.rule.startsWith('elf-') && r.by);
+    if (!elfReason || !next?.reasons.every((r) => r.rule.startsWith('elf-') || r.rule === 'symlink' || r.rule === 'parent')) return by;
+    by = elfReason.by;
+  }
+  return by;
+}
+
+function phrase(reason: Reason, byPath: Map<string, KeptPath>): string {
+  const rule = reason.rule;
+  if (rule.startsWith('elf-')) return `libraries of ${rootOf(reason, byPath) ?? 'the program'}`;
+  if (rule === 'entrypoint' || rule === 'cmd') return 'the program the container runs';
+  if (rule.endsWith('-argument')) return `files named on the command line of ${reason.by ?? 'the container'}`;
+  if (rule === 'healthcheck') return 'the healthcheck';
+  if (rule === 'application') {
+    const line = /line (\d+)/.exec(reason.detail);
+    return line ? `the application (Dockerfile line ${line[1]})` : 'the application';
+  }
+  if (rule === 'keep') return `kept on request (${reason.detail})`;
+  if (rule === 'script-command' || rule.endsWith('-shell-command')) return `commands run by ${reason.by ?? 'a script'}`;
+  if (rule.startsWith('shebang') || rule === 'shell-script') return `interpreter of ${reason.by ?? 'a script'}`;
+  return reason.by ? `${rule} for ${reason.by}` : rule;
+}
+
+/** A comment naming the main reasons of a group's files (at most two, most frequent first). */
+function groupComment(members: KeptPath[], byPath: Map<string, KeptPath>): string {
+  const counts = new Map<string, number>();
+  for (const member of members) {
+    const reason = member.reasons.find((r) => r.rule !== 'parent' && r.rule !== 'symlink') ?? member.reasons[0];
+    const text = phrase(reason, byPath);
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([text]) => text);
+  return ranked.length > 2 ? `${ranked.slice(0, 2).join('; ')} (and more)` : ranked.join('; ');
+}
+
+function ownerOf(members: KeptPath[]): string | undefined {
+  const owners = new Set(members.map((member) => `${member.uid}:${member.gid}`));
+  if (owners.size !== 1) return undefined;
+  const owner = [...owners][0];
+  return owner === '0:0' ? undefined : owner;
+}
+
+export async function buildPlan(analysis: Analysis, tree: FileTree, options: PlanOptions): Promise<SlimPlan> {
+  const byPath = new Map(analysis.kept.map((kept) => [kept.path, kept]));
+  const notes: string[] = [];
+
+  // A directory is copied whole when every entry under it is kept and it holds at least one non-directory.
+  const fullyKept = new Map<string, boolean>();
+  const holdsContent = new Map<string, boolean>();
+  const visit = (dir: string): boolean => {
+    const known = fullyKept.get(dir);
+    if (known !== undefined) return known;
+    let full = true;
+    let content = false;
+    for (const name of tree.list(dir)) {
+      const child = dir === '/' ? `/${name}` : `${dir}/${name}`;
+      const kept = byPath.get(child);
+      if (!kept) {
+        full = false;
+        continue;
+      }
+      if (kept.type === 'dir') {
+        if (!visit(child)) full = false;
+        if (holdsContent.get(child)) content = true;
+      } else content = true;
+    }
+    fullyKept.set(dir, full);
+    holdsContent.set(dir, content);
+    return full;
+  };
+  for (const kept of analysis.kept) if (kept.type === 'dir') visit(kept.path);
+
+  const wholeDirectories = analysis.kept
+    .filter((kept) => kept.type === 'dir' && kept.path !== '/' && fullyKept.get(kept.path) && holdsContent.get(kept.path))
+    .filter((kept) => {
+      const parent = posix.dirname(kept.path);
+      return parent === '/' || !(fullyKept.get(parent) && holdsContent.get(parent));
+    })
+    .map((kept) => kept.path);
+  const insideWhole = (path: string): boolean => wholeDirectories.some((dir) => path.startsWith(`${dir}/`));
+
+  const copies: CopyGroup[] = [];
+  for (const dir of wholeDirectories) {
+    const members = analysis.kept.filter((kept) => kept.path.startsWith(`${dir}/`));
+    copies.push({
+      comment: groupComment(members.filter((member) => member.type !== 'dir'), byPath),
+      sources: [dir],
+      destination: dir,
+      wholeDirectory: true,
+      bytes: members.filter((m) => m.type === 'file').reduce((sum, m) => sum + m.size, 0),
+    });
+  }
+
+  const directories: SkeletonDirectory[] = [];
+  const symlinks: SkeletonSymlink[] = [];
+  const fileGroups = new Map<string, KeptPath[]>();
+  let dereferenced = false;
+  for (const kept of analysis.kept) {
+    if (kept.path === '/' || insideWhole(kept.path)) continue;
+    if (kept.type === 'dir') {
+      const hasKeptContent = holdsContent.get(kept.path) ?? false;
+      if (!hasDefaultDirectoryMetadata(kept) || !hasKeptContent) directories.push({ path: kept.path, mode: kept.mode, uid: kept.uid, gid: kept.gid });
+      continue;
+    }
+    if (kept.type === 'symlink') {
+      if (options.hasShell) {
+        symlinks.push({ path: kept.path, target: kept.linkTarget ?? '' });
+        continue;
+      }
+      // Without a shell, a symlink to a file becomes a copy of the file under the link's name.
+      dereferenced = true;
+      const target = tree.resolve(kept.path, { followFinal: true });
+      if (target.entry?.type === 'file' || target.entry?.type === 'hardlink') {
+        const key = `${posix.dirname(kept.path)}\u0000${kept.uid}:${kept.gid}`;
+        fileGroups.set(key, [...(fileGroups.get(key) ?? []), { ...kept, type: 'file', size: target.entry.size }]);
+      } else notes.push(`${kept.path} is a symlink to a directory; without a shell in the image it is not recreated`);
+      continue;
+    }
+    if (!isRegular(kept)) {
+      notes.push(`${kept.path} is a ${kept.type}; COPY cannot create it, so it is left out`);
+      continue;
+    }
+    const key = `${posix.dirname(kept.path)}\u0000${kept.uid}:${kept.gid}`;
+    fileGroups.set(key, [...(fileGroups.get(key) ?? []), kept]);
+  }
+  for (const [key, members] of fileGroups) {
+    const dir = key.split('\u0000')[0];
+    copies.push({
+      comment: groupComment(members, byPath),
+      sources: members.map((member) => member.path),
+      destination: dir === '/' ? '/' : `${dir}/`,
+      chown: ownerOf(members),
+      wholeDirectory: false,
+      bytes: members.reduce((sum, m) => sum + m.size, 0),
+    });
+  }
+  copies.sort((a, b) => (a.sources[0] < b.sources[0] ? -1 : 1));
+
+  if (!options.hasShell) {
+    // No skeleton stage: an empty run-time directory is copied from the original stage instead (its
+    // metadata then defaults to root 0755, and whatever it held comes along).
+    for (const dir of directories.filter((d) => !holdsContent.get(d.path))) {
+      copies.push({ comment: 'run-time directory', sources: [dir.path], destination: dir.path, wholeDirectory: true, bytes: 0 });
+    }
+  }
+  const coarsened = coarsen(copies, analysis, notes);
+  if (!options.hasShell && (directories.length > 0 || dereferenced)) {
+    notes.push('the original image has no /bin/sh: symlinks are copied as files and run-time directories keep default metadata');
+  }
+  return {
+    skeleton: { directories: options.hasShell ? directories : [], symlinks },
+    skeletonMode: options.hasShell ? 'shell' : 'dereference',
+    copies: coarsened,
+    config: await runtimeConfig(analysis, tree, notes),
+    notes,
+  };
+}
+
+/**
+ * Past MAX_COPY_GROUPS, replaces the file groups under the directory holding the most of them with one
+ * whole-directory COPY, repeatedly. That copies some files the analysis did not ask for; the note says which.
+ */
+function coarsen(copies: CopyGroup[], analysis: Analysis, notes: string[]): CopyGroup[] {
+  let groups = copies;
+  while (groups.length > MAX_COPY_GROUPS) {
+    const counts = new Map<string, number>();
+    for (const group of groups) {
+      const parts = group.sources[0].split('/');
+      for (let depth = 2; depth < parts.length; depth++) {
+        const dir = parts.slice(0, depth).join('/');
+        counts.set(dir, (counts.get(dir) ?? 0) + 1);
+      }
+    }
+    const [dir] = [...counts.entries()].filter(([, count]) => count > 1).sort((a, b) => b[1] - a[1] || b[0].length - a[0].length)[0] ?? [];
+    if (!dir) break;
+    const inside = groups.filter((group) => group.sources[0].startsWith(`${dir}/`));
+    const rest = groups.filter((group) => !group.sources[0].startsWith(`${dir}/`));
+    const bytes = analysis.kept.filter((k) => k.path.startsWith(`${dir}/`) && k.type === 'file').reduce((sum, k) => sum + k.size, 0);
+    rest.push({ comment: `${inside.length} groups merged to stay under the layer limit`, sources: [dir], destination: dir, wholeDirectory: true, bytes });
+    notes.push(`${dir} is copied whole (more than the analysis needs) to stay under ${MAX_COPY_GROUPS} COPY layers`);
+    groups = rest.sort((a, b) => (a.sources[0] < b.sources[0] ? -1 : 1));
+  }
+  return groups;
+}

@@ -1,0 +1,71 @@
+/**
+ * The slim image as a plan: which directories and symlinks make its skeleton, which COPY groups bring the
+ * files, and the runtime config it carries. Emitters (Dockerfile, image archive) print or build from it.
+ */
+
+/** A directory the slim image needs with exact metadata (empty run-time dirs, non-root owners, 1777 /tmp). */
+export interface SkeletonDirectory {
+  path: string;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+export interface SkeletonSymlink {
+  path: string;
+  target: string;
+}
+
+/** One COPY: sources from the original stage into one destination. */
+export interface CopyGroup {
+  /** Why the group is there, for a `#` comment above it. */
+  comment: string;
+  /** Absolute image paths in the original stage. */
+  sources: string[];
+  /** A directory with a trailing `/` (files keep their names), or the exact path for a whole directory. */
+  destination: string;
+  /** `uid:gid` when the files are not owned by root (BuildKit keeps owners; the legacy builder and buildah want it spelled out). */
+  chown?: string;
+  /** True when the source is one directory copied whole (its symlinks and hardlinks survive the COPY). */
+  wholeDirectory: boolean;
+  /** Bytes of regular files in the group. */
+  bytes: number;
+}
+
+/** The runtime contract as Dockerfile instructions take it, in exec form where possible. */
+export interface RuntimeConfig {
+  env: [string, string][];
+  workdir?: string;
+  user?: string;
+  exposedPorts: string[];
+  volumes: string[];
+  labels: [string, string][];
+  stopSignal?: string;
+  healthcheck?: {
+    test: string[];
+    interval?: string;
+    timeout?: string;
+    startPeriod?: string;
+    startInterval?: string;
+    retries?: number;
+  };
+  entrypoint?: string[];
+  cmd?: string[];
+  /** What was rewritten from shell form to exec form, proven equivalent by the shell grammar. */
+  rewrites: string[];
+}
+
+export interface SlimPlan {
+  /** Directories and symlinks created by a helper stage, because COPY cannot create a symlink. */
+  skeleton: { directories: SkeletonDirectory[]; symlinks: SkeletonSymlink[] };
+  /**
+   * How the skeleton is made: `shell` runs mkdir/ln/chmod/chown in a helper stage built from the original
+   * image (it has /bin/sh); `dereference` is the fallback without a shell: symlinked files are copied as
+   * regular files and empty directories are copied from the original stage.
+   */
+  skeletonMode: 'shell' | 'dereference';
+  copies: CopyGroup[];
+  config: RuntimeConfig;
+  /** Things a reviewer should know (fallbacks taken, paths that could not be copied faithfully). */
+  notes: string[];
+}
