@@ -33,7 +33,7 @@ export function targetAlias(dockerfile: Dockerfile, target: number): { alias: st
 }
 
 /** The original text with ` AS alias` added at the end of the target's FROM (its last physical line). */
-function withAlias(text: string, dockerfile: Dockerfile, target: number, alias: string): string {
+export function withAlias(text: string, dockerfile: Dockerfile, target: number, alias: string): string {
   const lines = text.split('\n');
   const index = dockerfile.stages[target].from.range.endLine - 1;
   const line = lines[index];

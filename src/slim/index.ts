@@ -1,2 +1,2 @@
 /** The main job: a Dockerfile and its image in, a FROM-scratch Dockerfile out. */
-export { slim, checkImageMatchesTarget, NoEngineError, type SlimOptions, type SlimResult, type ImageRequest } from './slim';
+export { slim, checkImageMatchesTarget, NoEngineError, type SlimOptions, type SlimResult, type SlimOutcome, type SelfContainedResult, type ImageRequest } from './slim';

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { analyzeLoadedImage, type Analysis } from '../analyze';
 import { parseDockerfile, type Dockerfile } from '../dockerfile';
 import { emitDockerfile } from '../emit/dockerfile';
+import { emitSelfContained } from '../emit/self-contained';
 import { ScratchifyError, UsageError } from '../errors';
 import { openImage, type LoadedImage } from '../image';
 import { findEngine, type Engine } from '../image/engine';
@@ -37,7 +38,16 @@ export interface SlimOptions {
   onProgress?: (message: string) => void;
 }
 
+export type SlimOutcome = SlimResult | SelfContainedResult;
+
+/** Without an engine or archive: the self-contained form (see emit/self-contained.ts for the trade-off). */
+export interface SelfContainedResult {
+  form: 'self-contained';
+  text: string;
+}
+
 export interface SlimResult {
+  form: 'exact';
   /** The emitted Dockerfile. */
   text: string;
   analysis: Analysis;
@@ -119,12 +129,22 @@ async function obtainImage(options: SlimOptions, graph: StageGraph, dockerfile: 
   return { location: archive, argument: undefined };
 }
 
-export async function slim(options: SlimOptions): Promise<SlimResult> {
+export async function slim(options: SlimOptions): Promise<SlimOutcome> {
   const { dockerfile } = parseDockerfile(options.dockerfile.text, { file: options.dockerfile.file });
   const graph = resolveStages(dockerfile, { target: options.target, buildArgs: options.buildArgs });
   const work = mkdtempSync(join(tmpdir(), 'scratchify-slim-'));
   try {
-    const { location, argument } = await obtainImage(options, graph, dockerfile, work);
+    let obtained: { location: string; argument?: string };
+    try {
+      obtained = await obtainImage(options, graph, dockerfile, work);
+    } catch (error) {
+      if (!(error instanceof NoEngineError)) throw error;
+      const stage = graph.stages[graph.target];
+      const context = options.context ?? (options.dockerfile.file === '<stdin>' ? undefined : dirname(options.dockerfile.file));
+      const text = emitSelfContained({ text: options.dockerfile.text, dockerfile, target: graph.target, contract: stage.contract, copies: stage.copies, context, keep: options.keep ?? [] });
+      return { form: 'self-contained', text };
+    }
+    const { location, argument } = obtained;
     options.onProgress?.(`reading the image`);
     const image = await openImage(location);
     checkImageMatchesTarget(image.config, graph.stages[graph.target].contract, options.dockerfile.file);
@@ -141,7 +161,7 @@ export async function slim(options: SlimOptions): Promise<SlimResult> {
     });
     const plan = await buildPlan(analysis, image.tree, { hasShell: hasSkeletonTools(image) });
     const text = emitDockerfile({ text: options.dockerfile.text, dockerfile, target: graph.target, plan, imageArgument: argument });
-    return { text, analysis, plan, image, imageArgument: argument };
+    return { form: 'exact', text, analysis, plan, image, imageArgument: argument };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

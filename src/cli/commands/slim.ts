@@ -42,6 +42,13 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       image: imageRequest(options),
       onProgress: (message) => progress.start(message),
     });
+    if (result.form === 'self-contained') {
+      if (options.report) throw new UsageError('--report needs an analyzed image; no container engine was found and no --image-archive given');
+      if (options.output) writeFileAtomic(options.output, result.text);
+      progress.succeed();
+      process.stderr.write('scratchify: no container engine found: wrote the self-contained form, which decides what to keep while it builds (see README, "Without an engine")\n');
+      return options.output ? '' : result.text;
+    }
     // Outputs are written only after everything succeeded, each atomically.
     if (options.report) {
       writeFileAtomic(options.report, `${JSON.stringify({ ...analysisJson(result.analysis), plan: result.plan }, null, 2)}\n`);

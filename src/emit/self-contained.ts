@@ -1,0 +1,206 @@
+/**
+ * The self-contained form, for when no engine is there to build and analyze the image: an extra stage built
+ * FROM the original final stage computes the kept set at build time, inside that image, with its own
+ * loader (`ld.so --list`), and the scratch stage copies the result in one layer.
+ *
+ * Trade-off against the exact form: the exact form reads the built image and explains every file; this one
+ * decides while building, so it only knows what the Dockerfile says (config the base image sets is not
+ * visible), keeps language runtimes whole, and its COPY is one opaque layer. It needs /bin/sh and GNU
+ * coreutils' `cp --parents` in the original image.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type { Dockerfile, EscapeChar } from '../dockerfile';
+import { UsageError } from '../errors';
+import { invokedCommands } from '../shell';
+import type { CopyRecord, RuntimeContract } from '../stages';
+import { VERSION } from '../version';
+import { targetAlias, withAlias } from './dockerfile';
+
+export const COLLECT_STAGE = 'scratchify-collect';
+const ROOT = '/.scratchify-root';
+
+export interface SelfContainedInput {
+  text: string;
+  dockerfile: Dockerfile;
+  target: number;
+  contract: RuntimeContract;
+  /** The final stage's COPY/ADD (the application). */
+  copies: CopyRecord[];
+  /** Build context, to read entrypoint scripts the Dockerfile copies in. */
+  context?: string;
+  keep: string[];
+}
+
+/**
+ * The collector, in POSIX sh. `keep_path` copies a path with every symlink on the way kept as a symlink
+ * (cp -a --parents alone would turn a symlinked parent such as /lib into a real directory); `closure`
+ * asks the image's own loader for the libraries of every ELF file kept so far, until nothing new appears.
+ */
+const COLLECTOR: string[] = [
+  `R=${ROOT}`,
+  'mkdir -p "$R"',
+  'keep_path() {',
+  '  p=$1; hops=0',
+  '  while [ $hops -lt 40 ]; do',
+  '    hops=$((hops + 1)); cur=; link=',
+  '    rest=${p#/}',
+  '    set -f; IFS=/',
+  '    for c in $rest; do cur="$cur/$c"; if [ -L "$cur" ]; then link=$cur; break; fi; done',
+  '    unset IFS; set +f',
+  '    if [ -z "$link" ]; then',
+  '      if [ -e "$p" ]; then cp -a --parents "$p" "$R"; fi',
+  '      return 0',
+  '    fi',
+  '    [ -L "$R$link" ] || cp -a --parents "$link" "$R"',
+  '    t=$(readlink "$link")',
+  '    case $t in /*) ;; *) t=$(dirname "$link")/$t ;; esac',
+  '    p=$t${p#"$link"}',
+  '  done',
+  '}',
+  'keep_command() {',
+  '  c=$(command -v "$1" 2>/dev/null || true)',
+  '  case $c in /*) keep_path "$c" ;; esac',
+  '}',
+  'loader=',
+  'for l in /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1 /lib/ld-linux-armhf.so.3 /lib/ld-linux.so.2 /lib/ld-musl-x86_64.so.1 /lib/ld-musl-aarch64.so.1; do',
+  '  if [ -x "$l" ]; then loader=$l; break; fi',
+  'done',
+  'closure() {',
+  '  [ -n "$loader" ] || return 0',
+  '  before=-1',
+  '  while :; do',
+  '    now=$(find "$R" -type f | wc -l)',
+  '    [ "$now" != "$before" ] || break',
+  '    before=$now',
+  '    for f in $(find "$R" -type f); do',
+  '      case $(head -c 4 "$f" | od -An -c | tr -d " ") in',
+  '        177ELF) for lib in $("$loader" --list "${f#"$R"}" 2>/dev/null | tr " \\t" "\\n\\n" | grep "^/"); do keep_path "$lib"; done ;;',
+  '      esac',
+  '    done',
+  '  done',
+  '}',
+  'interpreters() {',
+  '  for f in $(find "$R" -type f -perm -u+x); do',
+  '    first=$(head -c 128 "$f" | head -n 1 | tr -d "\\000")',
+  '    case $first in',
+  "      '#!'*) set -f; set -- ${first#??}; set +f",
+  '        [ $# -gt 0 ] && keep_path "$1"',
+  '        if [ $# -gt 1 ] && [ "${1##*/}" = env ]; then keep_command "$2"; fi ;;',
+  '    esac',
+  '  done',
+  '}',
+];
+
+function shellQuote(word: string): string {
+  return /^[\w./+:=@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Programs an entrypoint script copied from the build context runs, read with the shell grammar now. */
+function scriptCommands(copies: CopyRecord[], context: string | undefined): string[] {
+  if (!context) return [];
+  const names = new Set<string>();
+  for (const copy of copies) {
+    if (copy.from !== undefined) continue;
+    for (const source of copy.sources) {
+      const file = join(context, source);
+      if (!existsSync(file) || !statSync(file).isFile() || statSync(file).size > 1_000_000) continue;
+      const text = readFileSync(file, 'utf8');
+      if (!/^#!\S*\b(sh|bash|dash|ash)\b/.test(text)) continue;
+      for (const command of invokedCommands(text)) {
+        if (command.resolution === 'program' && !command.dynamic) names.add(command.name);
+      }
+    }
+  }
+  return [...names].sort();
+}
+
+/** What the runtime contract runs: program names and, for `sh -c` scripts, the commands in them. */
+function contractCommands(contract: RuntimeContract): string[] {
+  const names = new Set<string>();
+  const add = (argv: string[] | undefined): void => {
+    if (!argv || argv.length === 0) return;
+    names.add(argv[0]);
+    if (argv.length >= 3 && argv[1] === '-c') for (const command of invokedCommands(argv[2])) if (command.resolution === 'program' && !command.dynamic) names.add(command.name);
+  };
+  add(contract.entrypoint);
+  add(contract.cmd);
+  const health = contract.healthcheck?.test;
+  if (health?.[0] === 'CMD') add(health.slice(1));
+  if (health?.[0] === 'CMD-SHELL') add(['/bin/sh', '-c', health[1]]);
+  return [...names];
+}
+
+function quotedValue(value: string, escape: EscapeChar): string {
+  const special = escape === '\\' ? /["$\\]/g : /["$`]/g;
+  return `"${value.replace(special, (ch) => `${escape}${ch}`)}"`;
+}
+
+export function emitSelfContained(input: SelfContainedInput): string {
+  const { dockerfile, contract, target } = input;
+  if (!contract.entrypoint && !contract.cmd) {
+    throw new UsageError('the target stage sets neither ENTRYPOINT nor CMD, and without an engine the base image cannot be read to find them', {
+      file: dockerfile.file,
+      line: dockerfile.stages[target].from.range.startLine,
+    });
+  }
+  const escape = dockerfile.escape;
+  const { alias, added } = targetAlias(dockerfile, target);
+  const original = added ? withAlias(input.text, dockerfile, target, alias) : input.text;
+  const steps: string[] = [];
+  const programs = [...new Set([...contractCommands(contract), ...scriptCommands(input.copies, input.context)])];
+  for (const program of programs) steps.push(program.includes('/') ? `keep_path ${shellQuote(program)}` : `keep_command ${shellQuote(program)}`);
+  for (const copy of input.copies) steps.push(`keep_path ${shellQuote(copy.destination.replace(/\/+$/, '') || '/')}`);
+  for (const glob of input.keep) steps.push(`for p in ${glob.replace(/[^\w./*?[\]-]/g, '')}; do keep_path "$p"; done`);
+  // System files a program commonly reads: accounts, name service config, CA certificates, time zone.
+  for (const path of ['/etc/passwd', '/etc/group', '/etc/nsswitch.conf', '/etc/ssl/certs/ca-certificates.crt', '/etc/ssl/openssl.cnf', '/etc/localtime']) {
+    steps.push(`keep_path ${path}`);
+  }
+  // Language runtimes are kept whole: this form cannot follow imports.
+  steps.push('for d in /usr/lib/python3* /usr/local/lib/python3* /usr/share/nodejs /usr/lib/nodejs /usr/lib/jvm; do [ -e "$d" ] && keep_path "$d"; done');
+  steps.push('interpreters', 'closure', 'interpreters', 'closure');
+  steps.push('for g in $(find "$R" -name "libc.so.6"); do d=${g%/*}; keep_path "${d#$R}/libgcc_s.so.1"; done');
+  for (const dir of [contract.workdir, ...contract.volumes].filter((d): d is string => Boolean(d))) {
+    const d = shellQuote(dir);
+    steps.push(`if [ -d ${d} ]; then mkdir -p "$R"${d} && chmod --reference=${d} "$R"${d} && chown --reference=${d} "$R"${d}; fi`);
+  }
+  steps.push('mkdir -p "$R/tmp" && chmod 1777 "$R/tmp"');
+  const script = [...COLLECTOR, ...steps].join('\n');
+
+  const runtime: string[] = [];
+  const env = Object.entries(contract.env);
+  if (env.length > 0) runtime.push(`ENV ${env.map(([k, v]) => `${k}=${quotedValue(v, escape)}`).join(' ')}`);
+  for (const [key, value] of Object.entries(contract.labels)) runtime.push(`LABEL ${quotedValue(key, escape)}=${quotedValue(value, escape)}`);
+  if (contract.exposedPorts.length > 0) runtime.push(`EXPOSE ${contract.exposedPorts.join(' ')}`);
+  if (contract.volumes.length > 0) runtime.push(`VOLUME ${JSON.stringify(contract.volumes)}`);
+  if (contract.workdir) runtime.push(`WORKDIR ${contract.workdir}`);
+  if (contract.user) runtime.push(`USER ${contract.user}`);
+  if (contract.stopSignal) runtime.push(`STOPSIGNAL ${contract.stopSignal}`);
+  if (contract.healthcheck) {
+    const h = contract.healthcheck;
+    const flags = [h.interval && `--interval=${h.interval}`, h.timeout && `--timeout=${h.timeout}`, h.startPeriod && `--start-period=${h.startPeriod}`, h.retries !== undefined && `--retries=${h.retries}`].filter(Boolean);
+    runtime.push(h.test[0] === 'NONE' ? 'HEALTHCHECK NONE' : `HEALTHCHECK ${[...flags, 'CMD', h.test[0] === 'CMD-SHELL' ? h.test[1] : JSON.stringify(h.test.slice(1))].join(' ')}`);
+  }
+  if (contract.entrypoint) runtime.push(`ENTRYPOINT ${JSON.stringify(contract.entrypoint)}`);
+  if (contract.cmd) runtime.push(`CMD ${JSON.stringify(contract.cmd)}`);
+
+  const lines = [
+    '',
+    '# ----------------------------------------------------------------------------------------------------',
+    `# SELF-CONTAINED FORM, generated by scratchify ${VERSION} without a container engine. The stage below`,
+    `# computes at build time, inside stage "${alias}", what its program needs (its own loader lists the`,
+    '# libraries) and the scratch stage copies that. Coarser than the exact form: language runtimes are kept',
+    '# whole, config set only by the base image is not known, and nothing explains each file. With an engine,',
+    '# run scratchify slim again for the exact, reviewed form.',
+    '# ----------------------------------------------------------------------------------------------------',
+    `FROM ${alias} AS ${COLLECT_STAGE}`,
+    'USER 0',
+    `RUN ["/bin/sh", "-c", ${JSON.stringify(script)}]`,
+    '',
+    'FROM scratch',
+    `COPY --from=${COLLECT_STAGE} ${ROOT}/ /`,
+    ...runtime,
+  ];
+  const separator = original.endsWith('\n') ? '' : '\n';
+  return `${original}${separator}${lines.join('\n')}\n`;
+}
