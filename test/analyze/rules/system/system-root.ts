@@ -1,0 +1,54 @@
+/**
+ * Test roots for the system-file, path-reference and package rules: the small usrmerged root of
+ * `test/support/small-root.ts` (real /bin/true, dash, libc and loader of this machine) plus whatever a case
+ * writes into it, analyzed with the default rules and the rules under test.
+ */
+import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { analyze, DEFAULT_RULES, type Analysis, type AnalyzeOptions } from '../../../../src/analyze';
+import { openImage, type ImageConfig } from '../../../../src/image';
+import { apkRule } from '../../../../src/analyze/rules/apk';
+import { dpkgRule } from '../../../../src/analyze/rules/dpkg';
+import { pathReferencesRule } from '../../../../src/analyze/rules/path-references';
+import { systemFilesFileRule, systemFilesImageRule } from '../../../../src/analyze/rules/system-files';
+import { makeRoot } from '../../../support/small-root';
+
+export const RULES = {
+  imageRules: [...DEFAULT_RULES.imageRules, systemFilesImageRule],
+  fileRules: [...DEFAULT_RULES.fileRules, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule],
+};
+
+/** Writes files into a root: string/Buffer content, `{ link }` symlinks, `{ copy }` host files, `{ dir }`. */
+export type RootEntry = string | Buffer | { link: string } | { copy: string; append?: Buffer } | { dir: true; mode?: number };
+
+export function buildRoot(entries: Record<string, RootEntry>, base = makeRoot()): string {
+  for (const [path, entry] of Object.entries(entries)) {
+    const host = join(base, path);
+    mkdirSync(dirname(host), { recursive: true });
+    if (typeof entry === 'string' || Buffer.isBuffer(entry)) writeFileSync(host, entry);
+    else if ('link' in entry) symlinkSync(entry.link, host);
+    else if ('copy' in entry) {
+      copyFileSync(entry.copy, host);
+      chmodSync(host, 0o755);
+      if (entry.append) writeFileSync(host, entry.append, { flag: 'a' });
+    } else {
+      mkdirSync(host, { recursive: true });
+      if (entry.mode !== undefined) chmodSync(host, entry.mode);
+    }
+  }
+  return base;
+}
+
+export function config(overrides: Partial<ImageConfig>): ImageConfig {
+  return { architecture: 'amd64', os: 'linux', Env: ['PATH=/usr/local/bin:/usr/bin:/bin'], ExposedPorts: [], Volumes: [], Labels: {}, diffIds: [], raw: {}, ...overrides };
+}
+
+export async function analyzeRoot(root: string, overrides: Partial<ImageConfig>, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const image = await openImage(root);
+  return analyze({ tree: image.tree, config: config(overrides) }, options, RULES);
+}
+
+/** The rules that kept a path (empty when it is not kept). */
+export function rulesOf(analysis: Analysis, path: string): string[] {
+  return analysis.kept.find((kept) => kept.path === path)?.reasons.map((reason) => reason.rule) ?? [];
+}
