@@ -1,0 +1,100 @@
+/**
+ * The main job, end to end with the real engine: for every sample, build the fat image and pass its probe;
+ * run `scratchify slim` on its saved image; build the emitted Dockerfile; pass the same probe on the slim
+ * image; its config keeps the fat image's runtime contract; and it is smaller.
+ */
+import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { slim } from '../../src/slim';
+import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, saveImage, startBuilds, type BuiltImage } from '../support/docker';
+import { loadProbe, runProbe } from '../support/probe';
+
+const SAMPLES_DIR = resolve(__dirname, '../../samples');
+const samples = readdirSync(SAMPLES_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(SAMPLES_DIR, entry.name, 'Dockerfile')))
+  .map((entry) => entry.name)
+  .sort();
+
+interface Row {
+  sample: string;
+  fatMb: number;
+  slimMb: number;
+  probe: string;
+}
+
+type Config = Record<string, unknown>;
+
+/** The runtime contract as `docker inspect` shows it, normalized where the slim image may differ in form only. */
+function contract(config: Config, rewrittenCmd?: string[]): Config {
+  return {
+    Entrypoint: config.Entrypoint ?? null,
+    Cmd: rewrittenCmd ?? config.Cmd ?? null,
+    Env: config.Env ?? [],
+    // An empty WorkingDir means `/`; BuildKit writes `/` for a scratch stage that never set one.
+    WorkingDir: config.WorkingDir || '/',
+    ExposedPorts: config.ExposedPorts ?? null,
+    Volumes: config.Volumes ?? null,
+    Labels: config.Labels ?? null,
+    StopSignal: config.StopSignal ?? null,
+    Healthcheck: config.Healthcheck ?? null,
+  };
+}
+
+async function inspectConfig(image: string): Promise<Config> {
+  return JSON.parse(await dockerOrThrow(['image', 'inspect', '--format', '{{json .Config}}', image])) as Config;
+}
+
+describeWithDocker('scratchify slim on every sample', () => {
+  const resources = new DockerResources();
+  const work = mkdtempSync(join(tmpdir(), 'scratchify-e2e-slim-'));
+  const rows: Row[] = [];
+  let fatBuilds = new Map<string, Promise<BuiltImage>>();
+  const fatTag = (name: string) => `scratchify-e2e-slim-${name}:fat`;
+
+  beforeAll(() => {
+    fatBuilds = startBuilds(samples.map((name) => ({ context: join(SAMPLES_DIR, name), tag: resources.image(fatTag(name)) })));
+  });
+
+  afterAll(async () => {
+    if (rows.length > 0) {
+      const lines = rows.map((r) => `  ${r.sample.padEnd(20)} ${r.fatMb.toFixed(1).padStart(8)} ${r.slimMb.toFixed(1).padStart(8)} ${(r.slimMb / r.fatMb).toFixed(2).padStart(6)}  ${r.probe}`);
+      process.stdout.write(`\nsample               fat MB  slim MB  ratio  probe\n${lines.join('\n')}\n`);
+    }
+    await resources.cleanup();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test.each(samples)(
+    '%s',
+    async (name) => {
+      const context = join(SAMPLES_DIR, name);
+      const probe = loadProbe(join(context, 'probe.json'));
+      const fat = await fatBuilds.get(fatTag(name))!;
+      const fatResult = await runProbe(fat.tag, probe);
+      if (!fatResult.ok) throw new Error(`the fat image fails its own probe:\n${fatResult.detail}`);
+
+      const archive = join(work, `${name}.tar`);
+      await saveImage(fat.tag, archive);
+      const text = readFileSync(join(context, 'Dockerfile'), 'utf8');
+      const result = await slim({ dockerfile: { text, file: join(context, 'Dockerfile') }, image: { kind: 'archive', path: archive } });
+      if (result.form !== 'exact') throw new Error('expected the exact form from an image archive');
+      const slimFile = join(work, `${name}.Dockerfile`);
+      writeFileSync(slimFile, result.text);
+
+      const slimImage = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}:slim`), { dockerfile: slimFile });
+      const slimResult = await runProbe(slimImage.tag, probe);
+      rows.push({ sample: name, fatMb: fat.sizeBytes / 1e6, slimMb: slimImage.sizeBytes / 1e6, probe: slimResult.ok ? 'pass' : 'FAIL' });
+      if (!slimResult.ok) throw new Error(`the slim image fails the probe:\n${slimResult.detail}\n--- emitted Dockerfile ---\n${result.text}`);
+
+      const fatConfig = await inspectConfig(fat.tag);
+      const slimConfig = await inspectConfig(slimImage.tag);
+      const rewrittenCmd = result.plan.config.rewrites.some((r) => r.startsWith('CMD')) ? result.plan.config.cmd : undefined;
+      expect(contract(slimConfig)).toEqual(contract(fatConfig, rewrittenCmd));
+      // USER may become numeric when /etc/passwd is not kept; it must name the same account.
+      if (fatConfig.User) expect(slimConfig.User).toBe(result.plan.config.user);
+      expect(slimImage.sizeBytes).toBeLessThan(fat.sizeBytes);
+    },
+    20 * 60_000,
+  );
+});
