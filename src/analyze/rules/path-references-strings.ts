@@ -17,14 +17,16 @@ export function isVirtualPath(path: string): boolean {
 
 /**
  * Runs of path characters that start with `/` and have at least two characters after it. The start must not
- * be glued to a word character (`a/b` is a relative path, `http://x/y` is a URL).
+ * be glued to a word character (`a/b` is a relative path); after `:` it may (`PATH=/usr/bin:/bin`) unless
+ * it is the `//` of a URL.
  */
 export function absolutePathRuns(text: string): string[] {
   const runs: string[] = [];
   for (const match of text.matchAll(PATH_RUN)) {
     const start = match.index ?? 0;
     const before = start > 0 ? text[start - 1] : '';
-    if (before !== '' && /[A-Za-z0-9_.:/-]/.test(before)) continue;
+    if (before !== '' && /[A-Za-z0-9_./-]/.test(before)) continue;
+    if (before === ':' && match[0].startsWith('//')) continue;
     const run = match[0].replace(/\/{2,}/g, '/');
     if (run.length >= 3) runs.push(run);
   }

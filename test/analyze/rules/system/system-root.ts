@@ -25,7 +25,11 @@ export function buildRoot(entries: Record<string, RootEntry>, base = makeRoot())
   for (const [path, entry] of Object.entries(entries)) {
     const host = join(base, path);
     mkdirSync(dirname(host), { recursive: true });
-    if (typeof entry === 'string' || Buffer.isBuffer(entry)) writeFileSync(host, entry);
+    if (typeof entry === 'string' || Buffer.isBuffer(entry)) {
+      writeFileSync(host, entry);
+      // Scripts are written executable, as a Dockerfile would make them.
+      if (entry.toString('latin1').startsWith('#!')) chmodSync(host, 0o755);
+    }
     else if ('link' in entry) symlinkSync(entry.link, host);
     else if ('copy' in entry) {
       copyFileSync(entry.copy, host);
