@@ -46,7 +46,13 @@ interface ApkDatabase {
 }
 
 async function readApkDatabase(context: AnalysisContext): Promise<ApkDatabase | undefined> {
-  const entry = context.tree.lstat(APK_INSTALLED);
+  // Resolved, not lstat: /lib is a symlink to usr/lib on merged-/usr images.
+  let entry;
+  try {
+    entry = context.tree.resolve(APK_INSTALLED).entry;
+  } catch {
+    return undefined;
+  }
   if (!entry || entry.type !== 'file') return undefined;
   const database: ApkDatabase = { packages: new Map(), owners: new Map() };
   for (const pkg of parseApkInstalled((await context.tree.readFile(APK_INSTALLED)).toString('utf8'))) {
