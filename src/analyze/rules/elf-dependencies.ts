@@ -39,10 +39,9 @@ export const elfDependenciesRule: FileRule = {
       if (process.flavor !== 'glibc') continue;
       const libc = process.objects.find((object) => object.elf.soname === 'libc.so.6');
       if (!libc) continue;
+      // keep() resolves symlinked parents (/lib -> usr/lib) and keeps nothing when the file is absent.
       const gcc = posix.join(posix.dirname(libc.path), 'libgcc_s.so.1');
-      if (context.tree.lstat(gcc) || context.isKept(gcc)) {
-        context.keep(gcc, { rule: 'elf-dlopen', by: libc.realPath, detail: 'glibc dlopens libgcc_s.so.1 for pthread_cancel, pthread_exit and backtrace' });
-      }
+      context.keep(gcc, { rule: 'elf-dlopen', by: libc.realPath, detail: 'glibc dlopens libgcc_s.so.1 for pthread_cancel, pthread_exit and backtrace' });
     }
   },
 };

@@ -3,8 +3,12 @@ import type { RuleSet } from '../analyzer';
 import { elfDependenciesRule } from './elf-dependencies';
 import { applicationRule, containerCommandRule, directoriesRule, healthcheckRule, keepGlobsRule } from './roots';
 import { scriptsRule } from './scripts';
+import { apkRule } from './apk';
+import { dpkgRule } from './dpkg';
+import { pathReferencesRule } from './path-references';
+import { systemFilesFileRule, systemFilesImageRule } from './system-files';
 
 export const DEFAULT_RULES: RuleSet = {
-  imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule],
-  fileRules: [elfDependenciesRule, scriptsRule],
+  imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, systemFilesImageRule],
+  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule],
 };
