@@ -2,7 +2,7 @@
  * BuildKit's `Node.Dump()` format, the format of its parser golden files (testfiles/NAME/result):
  * `(keyword ["--flag" …] "arg" …)`, one line per instruction, ONBUILD's trigger nested.
  */
-import { goQuote } from './go-quote';
+import { goQuote } from '../expand/go-quote';
 import type { SyntaxNode, SyntaxTree } from './syntax';
 
 export function dumpNode(node: SyntaxNode): string {
