@@ -125,6 +125,11 @@ CONF
   log "made debian:bookworm and debian:bookworm-slim"
 }
 
+# Several test runs may share this machine (developers and CI, each in its own clone); one lock makes the
+# second wait instead of racing apt, dockerd's start or a half-imported base image.
+exec 9>/var/lock/scratchify-engine.lock
+flock 9
+
 install_packages
 start_dockerd
 make_base_images
