@@ -1,5 +1,5 @@
 /**
- * Turning an opened image into its merged file tree: every layer streamed once, oldest first, into
+ * Turning an opened image into its merged file tree: every layer read once, oldest first, into
  * `MergedTree`; and the `ContentReader` that later re-reads file bytes by layer and offset, batching all
  * reads that fall in one layer into one pass (a gzip layer has no index, so each pass decompresses from the
  * start up to the last file wanted).
@@ -7,9 +7,21 @@
 import { ImageError } from '../errors';
 import { MergedTree } from '../tree/merged-tree';
 import type { ContentLocation, ContentReader } from '../tree/types';
-import { readLayerRanges, scanLayer, type Compression } from './layer-stream';
+import type { LayerEntry } from '../tree/types';
+import { DigestPool, type LayerDigests } from './digest-worker';
+import { walkLayerHeaders } from './layer-headers';
+import {
+  checkLayerDigests,
+  layerCompression,
+  layerDigestAlgorithms,
+  layerError,
+  readLayerRanges,
+  streamLayer,
+  toLayerEntry,
+  type Compression,
+} from './layer-stream';
 import { readHostFile, scanRootDirectory } from './rootfs';
-import type { OpenedImage } from './source';
+import type { HostRange, LayerSource, OpenedImage } from './source';
 
 function contentReader(image: OpenedImage, compressions: Compression[]): ContentReader {
   return {
@@ -42,7 +54,17 @@ function contentReader(image: OpenedImage, compressions: Compression[]): Content
   };
 }
 
-/** Builds the merged tree of an opened image, verifying layer digests on the way. */
+/** Whether a layer's headers can be walked by position: uncompressed bytes in a host file. */
+function walkable(layer: LayerSource, compression: Compression): layer is LayerSource & { location: HostRange } {
+  return compression === 'none' && layer.location !== undefined;
+}
+
+/**
+ * Builds the merged tree of an opened image, verifying layer digests. Layers in a host file are hashed on a
+ * worker pool from the start, all at once, while the main thread merges: uncompressed ones by walking their
+ * headers by position (layer-headers.ts), gzip ones by streaming (gzip has no index to seek in). The tree is
+ * returned only once every digest has matched; a layer that cannot be read is reported before any digest.
+ */
 export async function buildTree(image: OpenedImage): Promise<MergedTree> {
   const compressions: Compression[] = [];
   const tree = new MergedTree(contentReader(image, compressions), image.file);
@@ -50,15 +72,46 @@ export async function buildTree(image: OpenedImage): Promise<MergedTree> {
     tree.beginLayer(0);
     await scanRootDirectory(image.rootDirectory, (entry) => tree.apply(entry));
   }
-  for (const [index, layer] of image.layers.entries()) {
-    tree.beginLayer(index);
-    compressions[index] = await scanLayer(
-      layer,
-      index,
-      image.file,
-      (entry) => tree.apply(entry),
-      (message) => tree.warnings.push(`layer ${index + 1}: ${message}`),
-    );
+  for (const [index, layer] of image.layers.entries()) compressions[index] = await layerCompression(layer, index, image.file);
+  const pool = new DigestPool();
+  try {
+    const background = image.layers.map((layer, index) => {
+      const { blobAlgorithm, diffAlgorithm } = layerDigestAlgorithms(layer);
+      if (!layer.location || (!blobAlgorithm && !diffAlgorithm)) return undefined;
+      const digests = pool.hash({ ...layer.location, gzip: compressions[index] === 'gzip', blobAlgorithm, diffAlgorithm });
+      // Awaited below in layer order; a rejection before then must not count as unhandled.
+      digests.catch(() => undefined);
+      return digests;
+    });
+    const inline: (LayerDigests | undefined)[] = [];
+    for (const [index, layer] of image.layers.entries()) {
+      tree.beginLayer(index);
+      const warn = (message: string): void => void tree.warnings.push(`layer ${index + 1}: ${message}`);
+      const onEntry = (entry: LayerEntry): void => tree.apply(entry);
+      if (walkable(layer, compressions[index])) {
+        try {
+          await walkLayerHeaders(layer.location, (header) => {
+            const entry = toLayerEntry(header, warn);
+            if (entry) onEntry(entry);
+          });
+        } catch (error) {
+          throw layerError(error, layer, index, image.file);
+        }
+      } else {
+        inline[index] = await streamLayer(layer, index, image.file, compressions[index], onEntry, warn, background[index] === undefined);
+      }
+    }
+    for (const [index, layer] of image.layers.entries()) {
+      let digests: LayerDigests | undefined;
+      try {
+        digests = background[index] ? await background[index] : inline[index];
+      } catch (error) {
+        throw layerError(error, layer, index, image.file);
+      }
+      if (digests) checkLayerDigests(layer, index, image.file, digests);
+    }
+  } finally {
+    await pool.close();
   }
   return tree.seal();
 }

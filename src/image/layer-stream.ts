@@ -11,7 +11,7 @@ import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
 import { ImageError } from '../errors';
 import type { FileType, LayerEntry } from '../tree/types';
-import { hashInWorker } from './digest-worker';
+import type { LayerDigests } from './digest-worker';
 import type { TarHeader } from './member-store';
 import type { LayerSource } from './source';
 import { describeStreamError } from './stream-errors';
@@ -70,8 +70,8 @@ const TYPES: Record<string, FileType | undefined> = {
   fifo: 'fifo',
 };
 
-/** Turns a tar-stream header into the merge's entry; undefined (with a warning) for types a rootfs cannot hold. */
-function toLayerEntry(header: TarHeader, warn: (message: string) => void): LayerEntry | undefined {
+/** Turns a tar header into the merge's entry; undefined (with a warning) for types a rootfs cannot hold. */
+export function toLayerEntry(header: TarHeader, warn: (message: string) => void): LayerEntry | undefined {
   const type = TYPES[header.type ?? 'file'];
   if (!type) {
     warn(`entry ${JSON.stringify(header.name)} has unsupported tar type ${header.type}; skipped`);
@@ -138,25 +138,32 @@ function tarSink(onEntry: (header: TarHeader) => void): Writable {
   return sink;
 }
 
-/** Streams a layer once, calling `onEntry` for each header, and verifies its digests. */
-export async function scanLayer(
+/** The algorithms of the two digests a layer can be checked against, when it names them. */
+export function layerDigestAlgorithms(layer: LayerSource): { blobAlgorithm?: 'sha256' | 'sha512'; diffAlgorithm?: 'sha256' | 'sha512' } {
+  return { blobAlgorithm: digestAlgorithm(layer.digest), diffAlgorithm: digestAlgorithm(layer.diffId) };
+}
+
+/** The ImageError for a failure while reading layer `index`, naming the layer once. */
+export function layerError(error: unknown, layer: LayerSource, index: number, file: string): ImageError {
+  return error instanceof ImageError ? error : new ImageError(`layer ${index + 1} (${layer.name}): ${describeStreamError(error)}`, { file });
+}
+
+/**
+ * Streams a layer once through tar-stream, calling `onEntry` for each header. With `hash`, the blob digest
+ * and diff id are computed on the way and returned; without, the caller checks them some other way.
+ */
+export async function streamLayer(
   layer: LayerSource,
   index: number,
   file: string,
+  compression: Compression,
   onEntry: (entry: LayerEntry) => void,
   warn: (message: string) => void,
-): Promise<Compression> {
-  const compression = await layerCompression(layer, index, file);
-  const blobAlgorithm = digestAlgorithm(layer.digest);
-  const diffAlgorithm = digestAlgorithm(layer.diffId);
-  // With a host file behind the layer, digests are computed on a worker thread in parallel (digest-worker.ts).
-  const background =
-    layer.location && (blobAlgorithm || diffAlgorithm)
-      ? hashInWorker(layer.location, { gzip: compression === 'gzip', blobAlgorithm, diffAlgorithm })
-      : undefined;
-  background?.catch(() => undefined);
-  const blobHash = background ? undefined : blobAlgorithm && createHash(blobAlgorithm);
-  const diffHash = background ? undefined : diffAlgorithm && createHash(diffAlgorithm);
+  hash: boolean,
+): Promise<LayerDigests> {
+  const { blobAlgorithm, diffAlgorithm } = layerDigestAlgorithms(layer);
+  const blobHash = hash && blobAlgorithm ? createHash(blobAlgorithm) : undefined;
+  const diffHash = hash && diffAlgorithm ? createHash(diffAlgorithm) : undefined;
   const stages: NodeJS.ReadWriteStream[] = [];
   if (blobHash) stages.push(hashTap(blobHash));
   if (compression === 'gzip') stages.push(zlib.createGunzip());
@@ -165,22 +172,18 @@ export async function scanLayer(
     const entry = toLayerEntry(header, warn);
     if (entry) onEntry(entry);
   });
-  const describe = (error: unknown): ImageError =>
-    error instanceof ImageError ? error : new ImageError(`layer ${index + 1} (${layer.name}): ${describeStreamError(error)}`, { file });
   try {
     await pipeline([layer.open(), ...stages, sink] as unknown as [Readable, Writable]);
   } catch (error) {
-    throw describe(error);
+    throw layerError(error, layer, index, file);
   }
-  let digests: { blob?: string; diff?: string };
-  try {
-    digests = background ? await background : { blob: blobHash?.digest('hex'), diff: diffHash?.digest('hex') };
-  } catch (error) {
-    throw describe(error);
-  }
+  return { blob: blobHash?.digest('hex'), diff: diffHash?.digest('hex') };
+}
+
+/** Compares computed digests with those the image names; throws the mismatch as an ImageError. */
+export function checkLayerDigests(layer: LayerSource, index: number, file: string, digests: LayerDigests): void {
   checkDigest(digests.blob, layer.digest, `layer ${index + 1} (${layer.name}): blob digest mismatch`, file);
   checkDigest(digests.diff, layer.diffId, `layer ${index + 1} (${layer.name}): diff id mismatch`, file);
-  return compression;
 }
 
 function checkDigest(hex: string | undefined, expected: string | undefined, what: string, file: string): void {

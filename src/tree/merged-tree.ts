@@ -6,7 +6,7 @@
 import { ImageError } from '../errors';
 import { joinPath, splitPath, walk, type WalkNode } from './path-resolution';
 import type { ContentLocation, ContentReader, FileEntry, FileTree, LayerEntry, Resolution } from './types';
-import { AUFS_HARDLINK_DIR, classifyWhiteout } from './whiteouts';
+import { AUFS_HARDLINK_DIR, WHITEOUT_PREFIX, classifyWhiteout } from './whiteouts';
 
 interface TreeNode extends WalkNode {
   entry: FileEntry;
@@ -23,6 +23,11 @@ interface HiddenFile {
   inode: number;
 }
 
+/** A base name that names an ordinary entry: not empty, `.`, `..` or a whiteout, and no slash in it. */
+function isPlainName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.startsWith(WHITEOUT_PREFIX);
+}
+
 function newDirectory(path: string, layer: number, mtime = 0): TreeNode {
   return { entry: { path, type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0, mtime, layer }, children: new Map() };
 }
@@ -35,6 +40,12 @@ export class MergedTree implements FileTree {
   private nextInode = 1;
   private hiddenFiles = new Map<string, HiddenFile>();
   private sealed = false;
+  /**
+   * The directory the previous entry landed in, keyed by its raw name prefix (`usr/lib/`). Layer tars list
+   * a directory's entries together, so most entries skip the resolution of their parent. The cache only
+   * holds while no node is replaced or removed: adding a new name cannot change where an existing path leads.
+   */
+  private parentCache: { prefix: string; node: TreeNode } | undefined;
 
   /** `source` names the image in messages; `content` re-reads file bytes on demand. */
   constructor(
@@ -46,6 +57,7 @@ export class MergedTree implements FileTree {
   beginLayer(index: number): void {
     this.layer = index;
     this.hiddenFiles = new Map();
+    this.parentCache = undefined;
   }
 
   private warn(message: string): void {
@@ -55,6 +67,14 @@ export class MergedTree implements FileTree {
   /** Applies one layer entry to the merged tree. */
   apply(item: LayerEntry): void {
     if (this.sealed) throw new Error('MergedTree.apply after seal');
+    const cache = this.parentCache;
+    if (cache && item.name.startsWith(cache.prefix)) {
+      const baseName = item.name.slice(cache.prefix.length);
+      if (isPlainName(baseName)) {
+        this.place(cache.node, baseName, item);
+        return;
+      }
+    }
     const components = this.normalizeName(item.name);
     if (!components) return;
     if (components.length === 0) {
@@ -82,6 +102,7 @@ export class MergedTree implements FileTree {
     const parent = this.parentForWrite(components.slice(0, -1), item.name);
     if (!parent) return;
     const children = parent.children as Map<string, TreeNode>;
+    if (whiteout) this.parentCache = undefined;
 
     if (whiteout?.kind === 'whiteout') {
       // A whiteout hides lower layers only; an entry of the same layer stays (spec: generators must not mix them).
@@ -94,16 +115,31 @@ export class MergedTree implements FileTree {
       return;
     }
 
+    const replaced = this.place(parent, baseName, item);
+    const slash = item.name.lastIndexOf('/');
+    if (!replaced && slash > 0 && isPlainName(item.name.slice(slash + 1))) {
+      this.parentCache = { prefix: item.name.slice(0, slash + 1), node: parent };
+    }
+  }
+
+  /**
+   * Puts an ordinary (non-whiteout) entry named `baseName` into `parent`; true when it replaced or removed a
+   * node (a symlink crossed to reach `parent` may lead through that node, so the parent cache is dropped).
+   */
+  private place(parent: TreeNode, baseName: string, item: LayerEntry): boolean {
+    const children = parent.children as Map<string, TreeNode>;
     const existing = children.get(baseName);
     if (existing && existing.entry.type === 'dir' && item.type === 'dir') {
       // Directory over directory: new attributes, children kept (containerd archive/tar.go).
       this.setAttributes(existing, item);
-      return;
+      return false;
     }
+    if (existing) this.parentCache = undefined;
     const path = parent === this.root ? `/${baseName}` : `${parent.entry.path}/${baseName}`;
     const node = this.makeNode(path, item);
     if (node) children.set(baseName, node);
     else children.delete(baseName);
+    return existing !== undefined;
   }
 
   /**
