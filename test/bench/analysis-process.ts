@@ -8,6 +8,8 @@ import { analyzeImage } from '../../src/analyze';
 export interface AnalysisMeasurement {
   /** Milliseconds inside the process, from before `analyzeImage` to after it. */
   innerMs: number;
+  /** CPU time of the whole process, worker threads included (user + system), in milliseconds. */
+  cpuMs: number;
   /** Peak resident set size in KiB (getrusage `ru_maxrss`). */
   maxRssKiB: number;
   command: string[];
@@ -22,6 +24,7 @@ async function main(archive: string): Promise<void> {
   const keptFiles = analysis.kept.filter((kept) => kept.type === 'file' || kept.type === 'hardlink');
   const measurement: AnalysisMeasurement = {
     innerMs,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     maxRssKiB: process.resourceUsage().maxRSS,
     command: analysis.command,
     keptFiles: keptFiles.length,
