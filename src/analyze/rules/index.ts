@@ -4,11 +4,15 @@ import { elfDependenciesRule } from './elf-dependencies';
 import { applicationRule, containerCommandRule, directoriesRule, healthcheckRule, keepGlobsRule } from './roots';
 import { scriptsRule } from './scripts';
 import { apkRule } from './apk';
+import { javaClassPathRule, javaRule } from './java';
+import { nodeRule } from './node';
+import { perlRule } from './perl';
+import { pythonModuleCommandRule, pythonRule } from './python';
 import { dpkgRule } from './dpkg';
 import { pathReferencesRule } from './path-references';
 import { systemFilesFileRule, systemFilesImageRule } from './system-files';
 
 export const DEFAULT_RULES: RuleSet = {
-  imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, systemFilesImageRule],
-  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule],
+  imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, systemFilesImageRule, pythonModuleCommandRule, javaClassPathRule],
+  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule],
 };
