@@ -195,10 +195,17 @@ export function parseStraceLog(log: string, hostRoot: string): FileAccess[] {
   return accesses;
 }
 
-/** Chroot, cwd, ids and exec, then nothing else: every file access after `chroot()` is the image's own. */
+/**
+ * Chroot, cwd, ids and exec, then nothing else: every file access after `chroot()` is the image's own.
+ * The PATH search is written out (execvp's rules: each PATH element in turn, an empty one is the working
+ * directory, EACCES remembered but the search goes on) because Python's `os.execvpe` imports `warnings`
+ * lazily, which after the chroot would read the *image's* Python library and pollute the trace.
+ */
 const LAUNCHER = [
-  'import json, os, sys',
+  'import errno, json, os, sys',
   'spec = json.loads(sys.argv[1])',
+  'argv, env = spec["argv"], spec["env"]',
+  'program = argv[0]',
   'os.chroot(spec["root"])',
   'os.chdir("/")',
   // runc creates a missing working directory before starting the process.
@@ -207,11 +214,19 @@ const LAUNCHER = [
   'os.setgroups(spec["groups"])',
   'os.setgid(spec["gid"])',
   'os.setuid(spec["uid"])',
-  'try:',
-  '    os.execvpe(spec["argv"][0], spec["argv"], spec["env"])',
-  'except OSError as error:',
-  '    print("exec %s: %s" % (spec["argv"][0], error), file=sys.stderr)',
-  '    sys.exit(127)',
+  'if "/" in program:',
+  '    candidates = [program]',
+  'else:',
+  '    candidates = [(d or ".") + "/" + program for d in env.get("PATH", "").split(":")]',
+  'failure = None',
+  'for candidate in candidates:',
+  '    try:',
+  '        os.execve(candidate, argv, env)',
+  '    except OSError as error:',
+  '        if failure is None or error.errno == errno.EACCES:',
+  '            failure = error',
+  'os.write(2, ("exec %s: %s\\n" % (program, failure)).encode())',
+  'os._exit(127)',
 ].join('\n');
 
 /**
@@ -228,13 +243,24 @@ for node in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
   IFS=: read -r name major minor <<<"$node"
   mknod -m 666 "$root/dev/$name" c "$major" "$minor"
 done
+# The links every container's /dev has (runc's default devices and symlinks).
 ln -s /proc/self/fd "$root/dev/fd"
+ln -s /proc/self/fd/0 "$root/dev/stdin"
+ln -s /proc/self/fd/1 "$root/dev/stdout"
+ln -s /proc/self/fd/2 "$root/dev/stderr"
 ip link set lo up
 set +e
+# Docker gives the program pipes, not files: a non-root server that reopens them (nginx opens /dev/stderr,
+# i.e. /proc/self/fd/2) could not reopen a root-owned file. Named pipes drained into files do the same here;
+# reopening one checks the fifo's own mode, hence 666.
+mkfifo -m 666 "$work/stdout.pipe" "$work/stderr.pipe"
 trace() {
+  cat <"$work/stdout.pipe" >"$work/stdout" &
+  cat <"$work/stderr.pipe" >"$work/stderr" &
   strace -f -qq -y -e trace=%file,execve -o "$work/strace.log" \
-    /usr/bin/python3 -I -S -c "$LAUNCHER" "$(cat "$work/spec.json")" >"$work/stdout" 2>"$work/stderr"
+    /usr/bin/python3 -I -S -c "$LAUNCHER" "$(cat "$work/spec.json")" >"$work/stdout.pipe" 2>"$work/stderr.pipe"
   echo $? >"$work/exit"
+  wait
 }
 if [ "$kind" = command ]; then
   trace
