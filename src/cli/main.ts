@@ -46,6 +46,9 @@ Exit codes: 0 success, 1 findings at or above the threshold (lint), 2 usage or i
     .option('-o, --output <file>', 'write the Dockerfile here (atomically) instead of standard output')
     .option('--report <file.json>', 'write the analysis and plan as JSON')
     .option('--context <dir>', "build context for --build (default: the Dockerfile's directory)")
+    .option('--oci-archive <file>', 'also write the slim image itself as an OCI archive (no builder needed)')
+    .option('--docker-archive <file>', 'also write the slim image itself as a docker load archive')
+    .option('--tag <ref>', 'image name for --oci-archive/--docker-archive (default: latest)')
     .addHelpText(
       'after',
       `
@@ -54,7 +57,8 @@ Without an image source, the target is built when an engine is found.
 Examples:
   $ scratchify slim Dockerfile -o Dockerfile.slim && docker build -f Dockerfile.slim .
   $ docker save myapp -o myapp.tar && scratchify slim --image-archive myapp.tar -o Dockerfile.slim
-  $ scratchify slim --build --target runtime --build-arg VERSION=1.2 --keep '/usr/share/zoneinfo/**'`,
+  $ scratchify slim --build --target runtime --build-arg VERSION=1.2 --keep '/usr/share/zoneinfo/**'
+  $ scratchify slim --image-archive myapp.tar --docker-archive slim.tar --tag myapp:slim && docker load -i slim.tar`,
     )
     .action(async (dockerfile: string, options: SlimCommandOptions) => {
       process.stdout.write(await runSlim(dockerfile, options));

@@ -21,6 +21,8 @@ interface Row {
   fatMb: number;
   slimMb: number;
   probe: string;
+  selfContainedMb?: number;
+  selfContainedProbe?: string;
 }
 
 type Config = Record<string, unknown>;
@@ -58,8 +60,12 @@ describeWithDocker('scratchify slim on every sample', () => {
 
   afterAll(async () => {
     if (rows.length > 0) {
-      const lines = rows.map((r) => `  ${r.sample.padEnd(20)} ${r.fatMb.toFixed(1).padStart(8)} ${r.slimMb.toFixed(1).padStart(8)} ${(r.slimMb / r.fatMb).toFixed(2).padStart(6)}  ${r.probe}`);
-      process.stdout.write(`\nsample               fat MB  slim MB  ratio  probe\n${lines.join('\n')}\n`);
+      const lines = rows.map(
+        (r) =>
+          `  ${r.sample.padEnd(20)} ${r.fatMb.toFixed(1).padStart(8)} ${r.slimMb.toFixed(1).padStart(8)} ${(r.slimMb / r.fatMb).toFixed(2).padStart(6)}  ${r.probe.padEnd(5)} ` +
+          `${(r.selfContainedMb ?? NaN).toFixed(1).padStart(10)}  ${r.selfContainedProbe ?? '-'}`,
+      );
+      process.stdout.write(`\nsample                 fat MB  slim MB  ratio  probe  no-engine MB  probe\n${lines.join('\n')}\n`);
     }
     await resources.cleanup();
     rmSync(work, { recursive: true, force: true });
@@ -94,6 +100,19 @@ describeWithDocker('scratchify slim on every sample', () => {
       // USER may become numeric when /etc/passwd is not kept; it must name the same account.
       if (fatConfig.User) expect(slimConfig.User).toBe(result.plan.config.user);
       expect(slimImage.sizeBytes).toBeLessThan(fat.sizeBytes);
+
+      // The no-engine form: the same Dockerfile slimmed as if no engine were there, built and probed here.
+      const selfContained = await slim({ dockerfile: { text, file: join(context, 'Dockerfile') }, image: { kind: 'auto' }, engine: null });
+      expect(selfContained.form).toBe('self-contained');
+      const selfContainedFile = join(work, `${name}.self-contained.Dockerfile`);
+      writeFileSync(selfContainedFile, selfContained.text);
+      const collected = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}:self-contained`), { dockerfile: selfContainedFile });
+      const collectedResult = await runProbe(collected.tag, probe);
+      const row = rows[rows.length - 1];
+      row.selfContainedMb = collected.sizeBytes / 1e6;
+      row.selfContainedProbe = collectedResult.ok ? 'pass' : 'FAIL';
+      if (!collectedResult.ok) throw new Error(`the self-contained form fails the probe:\n${collectedResult.detail}\n--- emitted Dockerfile ---\n${selfContained.text}`);
+      expect(collected.sizeBytes).toBeLessThan(fat.sizeBytes);
     },
     20 * 60_000,
   );

@@ -1,5 +1,6 @@
 /** `scratchify slim`: write the FROM-scratch Dockerfile (and, on request, the slim image itself). */
 import { UsageError } from '../../errors';
+import { writeImageArchive } from '../../emit/image-archive';
 import { analysisJson } from '../../format/analysis-json';
 import { slim, type ImageRequest } from '../../slim';
 import { parseBuildArgs, readDockerfile } from '../inputs';
@@ -16,6 +17,9 @@ export interface SlimCommandOptions {
   output?: string;
   report?: string;
   context?: string;
+  ociArchive?: string;
+  dockerArchive?: string;
+  tag?: string;
 }
 
 function imageRequest(options: SlimCommandOptions): ImageRequest {
@@ -43,6 +47,7 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       onProgress: (message) => progress.start(message),
     });
     if (result.form === 'self-contained') {
+      if (options.ociArchive || options.dockerArchive) throw new UsageError('--oci-archive and --docker-archive need an analyzed image; no container engine was found and no --image-archive given');
       if (options.report) throw new UsageError('--report needs an analyzed image; no container engine was found and no --image-archive given');
       if (options.output) writeFileAtomic(options.output, result.text);
       progress.succeed();
@@ -50,6 +55,12 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       return options.output ? '' : result.text;
     }
     // Outputs are written only after everything succeeded, each atomically.
+    for (const [format, output] of [['oci', options.ociArchive], ['docker', options.dockerArchive]] as const) {
+      if (!output) continue;
+      progress.start(`writing the slim image to ${output}`);
+      const written = await writeImageArchive({ tree: result.image.tree, kept: result.analysis.kept, config: result.image.config, format, output, reference: options.tag });
+      for (const skipped of written.skipped) process.stderr.write(`scratchify: ${output}: left out ${skipped}\n`);
+    }
     if (options.report) {
       writeFileAtomic(options.report, `${JSON.stringify({ ...analysisJson(result.analysis), plan: result.plan }, null, 2)}\n`);
     }
