@@ -16,8 +16,12 @@ import { DockerResources, describeWithDocker, dockerOrThrow, uniqueName } from '
 import { loadProbe, runProbe } from '../../support/probe';
 import { SAMPLES_DIR, SAMPLE_BUILD_TIMEOUT_MS, sampleArchive } from '../../oracle/sample-images';
 
-/** Samples whose slim image already runs; the others wait on analyzer rules (see the task report). */
-const SAMPLES = ['c-openssl-zlib', 'go-server'];
+/**
+ * Samples whose slim image already runs. python-app and node-express wait on analyzer rules: their slim
+ * images lack the Python standard library (`No module named 'encodings'`) and Debian's externalized Node.js
+ * builtins (`/usr/share/nodejs/cjs-module-lexer/lexer.js`).
+ */
+const SAMPLES = ['c-openssl-zlib', 'entrypoint-script', 'go-server', 'nginx-nonroot'];
 
 /** The runtime fields `docker inspect` shows, with "unset" in all its spellings (absent, null, "") made one. */
 const RUNTIME_FIELDS = ['Entrypoint', 'Cmd', 'Env', 'User', 'WorkingDir', 'ExposedPorts', 'Volumes', 'Labels', 'StopSignal', 'Healthcheck'];

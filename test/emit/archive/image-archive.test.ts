@@ -223,6 +223,7 @@ describe('the config', () => {
       { ...keptEntry('/usr/bin/tool-alias', 'hardlink', 0o755, 0, 0, '/usr/bin/tool'), size: 4 },
     ];
     const result = await writeImageArchive({ tree: archiveImage.tree, kept, config: archiveImage.config, format: 'oci', output: archive });
+    rmSync(dir, { recursive: true, force: true });
     expect(result.skipped).toEqual(['/dev/null: char not written to the layer']);
     const read = await readOciArchive(archive);
     config = read.config;
