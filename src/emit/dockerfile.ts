@@ -79,14 +79,23 @@ function relative(path: string): string {
 
 function skeletonStage(plan: SlimPlan, alias: string, escape: EscapeChar): string[] {
   const { directories, symlinks } = plan.skeleton;
-  const steps: string[] = [`mkdir -p ${SKELETON_DIR}`, `cd ${SKELETON_DIR}`];
+  const steps: string[] = [`mkdir -p ${SKELETON_DIR}`];
   const parents = new Set<string>(directories.map((dir) => relative(dir.path)));
   for (const link of symlinks) {
     const parent = relative(link.path.slice(0, link.path.lastIndexOf('/')));
     if (parent !== '') parents.add(parent);
   }
-  if (parents.size > 0) steps.push(`mkdir -p ${[...parents].sort().map(shellQuote).join(' ')}`);
-  for (const link of symlinks) steps.push(`ln -s ${shellQuote(link.target)} ${shellQuote(relative(link.path))}`);
+  // cp --parents needs absolute sources, so cd into the skeleton only after it.
+  const afterCopies: string[] = [`cd ${SKELETON_DIR}`];
+  if (parents.size > 0) afterCopies.push(`mkdir -p ${[...parents].sort().map(shellQuote).join(' ')}`);
+  for (const link of symlinks) afterCopies.push(`ln -s ${shellQuote(link.target)} ${shellQuote(relative(link.path))}`);
+  // Groups over the layer limit: copied with owners, modes and links, parents included. GNU cp --parents
+  // wants sources relative to the current directory (absolute ones fail), hence `cd /` first.
+  if (plan.skeleton.assembled.length > 0) steps.push('cd /');
+  for (let i = 0; i < plan.skeleton.assembled.length; i += 20) {
+    steps.push(`cp -a --parents ${plan.skeleton.assembled.slice(i, i + 20).map((path) => shellQuote(relative(path))).join(' ')} ${SKELETON_DIR}/`);
+  }
+  steps.push(...afterCopies);
   const byMode = new Map<string, string[]>();
   const byOwner = new Map<string, string[]>();
   for (const dir of directories) {
@@ -161,7 +170,8 @@ export function emitDockerfile(input: DockerfileEmitInput): string {
     '# ----------------------------------------------------------------------------------------------------',
   ];
   const lines: string[] = [...header];
-  const useSkeleton = plan.skeletonMode === 'shell' && (plan.skeleton.directories.length > 0 || plan.skeleton.symlinks.length > 0);
+  const useSkeleton =
+    plan.skeletonMode === 'shell' && (plan.skeleton.directories.length > 0 || plan.skeleton.symlinks.length > 0 || plan.skeleton.assembled.length > 0);
   if (useSkeleton) lines.push(...skeletonStage(plan, alias, escape));
   lines.push('FROM scratch');
   if (useSkeleton) lines.push(`COPY --from=${SKELETON_STAGE} ${SKELETON_DIR}/ /`);

@@ -19,6 +19,8 @@ export const MAX_COPY_GROUPS = 100;
 export interface PlanOptions {
   /** Whether the original image has a POSIX shell with mkdir/ln/chmod/chown for the skeleton stage. */
   hasShell: boolean;
+  /** Whether its `cp` is GNU cp, whose `-a --parents` can assemble overflow groups in the skeleton. */
+  hasCpParents?: boolean;
 }
 
 function isRegular(kept: KeptPath): boolean {
@@ -181,12 +183,32 @@ export async function buildPlan(analysis: Analysis, tree: FileTree, options: Pla
       copies.push({ comment: 'run-time directory', sources: [dir.path], destination: dir.path, wholeDirectory: true, bytes: 0 });
     }
   }
-  const coarsened = coarsen(copies, analysis, notes);
+  // Over the layer limit, the smallest groups move into the skeleton stage when its cp can carry them exactly.
+  const assembled: string[] = [];
+  let remaining = copies;
+  if (options.hasShell && options.hasCpParents && copies.length > MAX_COPY_GROUPS) {
+    const bySize = [...copies].sort((a, b) => a.bytes - b.bytes || (a.sources[0] < b.sources[0] ? -1 : 1));
+    const moved = new Set(bySize.slice(0, copies.length - MAX_COPY_GROUPS));
+    for (const group of moved) assembled.push(...group.sources);
+    remaining = copies.filter((group) => !moved.has(group));
+    // GNU cp --parents creates the parent directories 0700: list them so the skeleton sets their real metadata.
+    const listed = new Set(directories.map((dir) => dir.path));
+    for (const source of assembled) {
+      for (let dir = posix.dirname(source); dir !== '/'; dir = posix.dirname(dir)) {
+        const kept = byPath.get(dir);
+        if (listed.has(dir) || !kept) continue;
+        listed.add(dir);
+        directories.push({ path: dir, mode: kept.mode, uid: kept.uid, gid: kept.gid });
+      }
+    }
+    notes.push(`${moved.size} small groups are assembled in the skeleton stage with cp -a --parents to stay under ${MAX_COPY_GROUPS} COPY layers`);
+  }
+  const coarsened = coarsen(remaining, analysis, tree, notes);
   if (!options.hasShell && (directories.length > 0 || dereferenced)) {
     notes.push('the original image has no /bin/sh: symlinks are copied as files and run-time directories keep default metadata');
   }
   return {
-    skeleton: { directories: options.hasShell ? directories : [], symlinks },
+    skeleton: { directories: options.hasShell ? directories : [], symlinks, assembled: assembled.sort() },
     skeletonMode: options.hasShell ? 'shell' : 'dereference',
     copies: coarsened,
     config: await runtimeConfig(analysis, tree, notes),
@@ -195,27 +217,41 @@ export async function buildPlan(analysis: Analysis, tree: FileTree, options: Pla
 }
 
 /**
- * Past MAX_COPY_GROUPS, replaces the file groups under the directory holding the most of them with one
- * whole-directory COPY, repeatedly. That copies some files the analysis did not ask for; the note says which.
+ * Past MAX_COPY_GROUPS, replaces all groups under one directory with a single whole-directory COPY, again and
+ * again. Each time it picks the directory that copies the fewest bytes the analysis did not ask for per COPY
+ * saved, so a crowded `node_modules` is merged long before `/usr` would be. The notes say what was merged.
  */
-function coarsen(copies: CopyGroup[], analysis: Analysis, notes: string[]): CopyGroup[] {
+function coarsen(copies: CopyGroup[], analysis: Analysis, tree: FileTree, notes: string[]): CopyGroup[] {
+  if (copies.length <= MAX_COPY_GROUPS) return copies;
+  const imageBytes = new Map<string, number>();
+  for (const entry of tree.entries()) {
+    if (entry.type !== 'file') continue;
+    for (let dir = posix.dirname(entry.path); dir !== '/'; dir = posix.dirname(dir)) imageBytes.set(dir, (imageBytes.get(dir) ?? 0) + entry.size);
+  }
+  const keptBytes = new Map<string, number>();
+  for (const kept of analysis.kept) {
+    if (kept.type !== 'file') continue;
+    for (let dir = posix.dirname(kept.path); dir !== '/'; dir = posix.dirname(dir)) keptBytes.set(dir, (keptBytes.get(dir) ?? 0) + kept.size);
+  }
   let groups = copies;
   while (groups.length > MAX_COPY_GROUPS) {
     const counts = new Map<string, number>();
     for (const group of groups) {
-      const parts = group.sources[0].split('/');
-      for (let depth = 2; depth < parts.length; depth++) {
-        const dir = parts.slice(0, depth).join('/');
-        counts.set(dir, (counts.get(dir) ?? 0) + 1);
-      }
+      for (let dir = posix.dirname(group.sources[0]); dir !== '/'; dir = posix.dirname(dir)) counts.set(dir, (counts.get(dir) ?? 0) + 1);
     }
-    const [dir] = [...counts.entries()].filter(([, count]) => count > 1).sort((a, b) => b[1] - a[1] || b[0].length - a[0].length)[0] ?? [];
-    if (!dir) break;
+    let best: { dir: string; cost: number } | undefined;
+    for (const [dir, count] of counts) {
+      if (count < 2) continue;
+      const cost = ((imageBytes.get(dir) ?? 0) - (keptBytes.get(dir) ?? 0)) / (count - 1);
+      if (!best || cost < best.cost || (cost === best.cost && dir.length > best.dir.length)) best = { dir, cost };
+    }
+    if (!best) break;
+    const dir = best.dir;
     const inside = groups.filter((group) => group.sources[0].startsWith(`${dir}/`));
     const rest = groups.filter((group) => !group.sources[0].startsWith(`${dir}/`));
-    const bytes = analysis.kept.filter((k) => k.path.startsWith(`${dir}/`) && k.type === 'file').reduce((sum, k) => sum + k.size, 0);
-    rest.push({ comment: `${inside.length} groups merged to stay under the layer limit`, sources: [dir], destination: dir, wholeDirectory: true, bytes });
-    notes.push(`${dir} is copied whole (more than the analysis needs) to stay under ${MAX_COPY_GROUPS} COPY layers`);
+    rest.push({ comment: `${inside.length} groups merged to stay under the layer limit`, sources: [dir], destination: dir, wholeDirectory: true, bytes: imageBytes.get(dir) ?? 0 });
+    const extra = (imageBytes.get(dir) ?? 0) - (keptBytes.get(dir) ?? 0);
+    notes.push(`${dir} is copied whole (${(extra / 1e6).toFixed(1)} MB more than the analysis needs) to stay under ${MAX_COPY_GROUPS} COPY layers`);
     groups = rest.sort((a, b) => (a.sources[0] < b.sources[0] ? -1 : 1));
   }
   return groups;

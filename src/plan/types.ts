@@ -57,7 +57,15 @@ export interface RuntimeConfig {
 
 export interface SlimPlan {
   /** Directories and symlinks created by a helper stage, because COPY cannot create a symlink. */
-  skeleton: { directories: SkeletonDirectory[]; symlinks: SkeletonSymlink[] };
+  skeleton: {
+    directories: SkeletonDirectory[];
+    symlinks: SkeletonSymlink[];
+    /**
+     * Paths copied into the skeleton with `cp -a --parents` (owners, modes, symlinks and hardlinks kept) when
+     * there are more COPY groups than layers allow: exact, where coarsening would copy whole directories.
+     */
+    assembled: string[];
+  };
   /**
    * How the skeleton is made: `shell` runs mkdir/ln/chmod/chown in a helper stage built from the original
    * image (it has /bin/sh); `dereference` is the fallback without a shell: symlinked files are copied as

@@ -96,6 +96,20 @@ function hasSkeletonTools(image: LoadedImage): boolean {
   return executable('/bin/sh') && ['mkdir', 'ln', 'chmod', 'chown'].every(inBin);
 }
 
+/** GNU cp (not busybox): its help text names `--parents`, which the skeleton's assembly step uses. */
+async function hasGnuCp(image: LoadedImage): Promise<boolean> {
+  for (const path of ['/usr/bin/cp', '/bin/cp']) {
+    try {
+      const resolution = image.tree.resolve(path, { followFinal: true });
+      if (!resolution.entry || !resolution.path.endsWith('/cp')) continue;
+      return (await image.tree.readFile(resolution.path)).includes('--parents');
+    } catch {
+      continue;
+    }
+  }
+  return false;
+}
+
 async function obtainImage(options: SlimOptions, graph: StageGraph, dockerfile: Dockerfile, work: string): Promise<{ location: string; argument?: string }> {
   const request = options.image;
   if (request.kind === 'archive') return { location: request.path, argument: `--image-archive ${request.path}` };
@@ -159,7 +173,8 @@ export async function slim(options: SlimOptions): Promise<SlimOutcome> {
       dockerfile: { text: options.dockerfile.text, file: options.dockerfile.file, target: options.target, buildArgs: options.buildArgs },
       onProgress: options.onProgress,
     });
-    const plan = await buildPlan(analysis, image.tree, { hasShell: hasSkeletonTools(image) });
+    const hasShell = hasSkeletonTools(image);
+    const plan = await buildPlan(analysis, image.tree, { hasShell, hasCpParents: hasShell && (await hasGnuCp(image)) });
     const text = emitDockerfile({ text: options.dockerfile.text, dockerfile, target: graph.target, plan, imageArgument: argument });
     return { form: 'exact', text, analysis, plan, image, imageArgument: argument };
   } finally {
