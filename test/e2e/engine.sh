@@ -25,6 +25,7 @@ install_packages() {
   command -v strace >/dev/null || need+=(strace)
   [ -x /usr/bin/lddtree ] || need+=(pax-utils)
   /usr/bin/python3 -c 'import elftools' 2>/dev/null || need+=(python3-pyelftools)
+  command -v buildah >/dev/null || need+=(buildah)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]}"
     apt-get update -qq
