@@ -40,6 +40,8 @@ export interface SelfContainedInput {
 const COLLECTOR: string[] = [
   `R=${ROOT}`,
   'mkdir -p "$R"',
+  // GNU cp --parents fails on absolute sources unless run from /, so every copy is relative to /.
+  'cd /',
   'keep_path() {',
   '  p=$1; hops=0',
   '  while [ $hops -lt 40 ]; do',
@@ -49,10 +51,10 @@ const COLLECTOR: string[] = [
   '    for c in $rest; do cur="$cur/$c"; if [ -L "$cur" ]; then link=$cur; break; fi; done',
   '    unset IFS; set +f',
   '    if [ -z "$link" ]; then',
-  '      if [ -e "$p" ]; then cp -a --parents "$p" "$R"; fi',
+  '      if [ -e "$p" ]; then cp -a --parents "${p#/}" "$R"; fi',
   '      return 0',
   '    fi',
-  '    [ -L "$R$link" ] || cp -a --parents "$link" "$R"',
+  '    [ -L "$R$link" ] || cp -a --parents "${link#/}" "$R"',
   '    t=$(readlink "$link")',
   '    case $t in /*) ;; *) t=$(dirname "$link")/$t ;; esac',
   '    p=$t${p#"$link"}',
@@ -88,6 +90,26 @@ const COLLECTOR: string[] = [
   '        [ $# -gt 0 ] && keep_path "$1"',
   '        if [ $# -gt 1 ] && [ "${1##*/}" = env ]; then keep_command "$2"; fi ;;',
   '    esac',
+  '  done',
+  '}',
+  // A run-time directory: the directory alone, with its owner and mode, not what it holds.
+  'keep_dir() {',
+  '  [ -e "$R$1" ] && return 0',
+  '  mkdir -p "$R$1" && chmod --reference="$1" "$R$1" && chown --reference="$1" "$R$1"',
+  '}',
+  // Config directories of kept /etc files whole (relative includes such as nginx\'s mime.types), then the
+  // absolute paths named in config files and programs: files kept, directories made.
+  'configs() {',
+  '  for f in $(find "$R/etc" -mindepth 2 -type f 2>/dev/null); do d=${f#"$R"/etc/}; keep_path "/etc/${d%%/*}"; done',
+  '}',
+  'references() {',
+  '  for f in $(find "$R/etc" "$R/usr/bin" "$R/usr/sbin" "$R/usr/local/bin" "$R/usr/local/sbin" -type f 2>/dev/null); do',
+  '    for p in $(grep -aohE "/[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)+" "$f" 2>/dev/null | sort -u); do',
+  '      case $p in /proc/*|/sys/*|/dev/*) continue ;; esac',
+  '      if [ -f "$p" ]; then keep_path "$p"',
+  '      elif [ -d "$p" ]; then keep_dir "$p"',
+  '      elif [ -d "${p%/*}" ] && [ "${p%/*}" != "${p%/*/*}" ]; then keep_dir "${p%/*}"; fi',
+  '    done',
   '  done',
   '}',
 ];
@@ -158,7 +180,7 @@ export function emitSelfContained(input: SelfContainedInput): string {
   }
   // Language runtimes are kept whole: this form cannot follow imports.
   steps.push('for d in /usr/lib/python3* /usr/local/lib/python3* /usr/share/nodejs /usr/lib/nodejs /usr/lib/jvm; do [ -e "$d" ] && keep_path "$d"; done');
-  steps.push('interpreters', 'closure', 'interpreters', 'closure');
+  steps.push('configs', 'references', 'interpreters', 'closure', 'configs', 'references', 'interpreters', 'closure');
   steps.push('for g in $(find "$R" -name "libc.so.6"); do d=${g%/*}; keep_path "${d#$R}/libgcc_s.so.1"; done');
   for (const dir of [contract.workdir, ...contract.volumes].filter((d): d is string => Boolean(d))) {
     const d = shellQuote(dir);

@@ -198,6 +198,9 @@ export interface LayerRange {
   size: number;
 }
 
+/** Streams open at once when reading slices of an uncompressed layer. */
+const OPEN_STREAMS = 64;
+
 /**
  * Reads slices of a layer's uncompressed stream. An uncompressed layer is read by random access; a gzip layer
  * is decompressed from the start up to the last slice wanted (gzip has no index), once for all slices.
@@ -210,7 +213,14 @@ export async function readLayerRanges(
 ): Promise<Buffer[]> {
   try {
     if (compression === 'none') {
-      return await Promise.all(ranges.map((range) => collect(range.size === 0 ? [] : layer.open({ start: range.offset, end: range.offset + range.size - 1 }))));
+      // One stream per slice, but a bounded number at once: tens of thousands of open files hit EMFILE.
+      const results: Buffer[] = new Array(ranges.length);
+      for (let start = 0; start < ranges.length; start += OPEN_STREAMS) {
+        const batch = ranges.slice(start, start + OPEN_STREAMS);
+        const read = await Promise.all(batch.map((range) => collect(range.size === 0 ? [] : layer.open({ start: range.offset, end: range.offset + range.size - 1 }))));
+        read.forEach((buffer, index) => (results[start + index] = buffer));
+      }
+      return results;
     }
     return await readCompressedRanges(layer, ranges);
   } catch (error) {

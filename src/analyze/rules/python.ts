@@ -83,9 +83,25 @@ function isUnder(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 }
 
-/** `__pycache__` holds bytecode Python rebuilds or skips; never needed to run. */
+/**
+ * What of a `__pycache__` to keep: Python runs without it, but when the bytecode is there it reads it
+ * instead of compiling the source (the traced working set of a Debian python3 program is mostly `.pyc`), so
+ * the plain `*.cpython-3X.pyc` stay and the `-O` variants (`.opt-1`, `.opt-2`), read only under -O, go.
+ */
 function notBytecodeCache(entry: FileEntry): boolean {
-  return !(entry.type === 'dir' && posix.basename(entry.path) === '__pycache__');
+  return !(entry.type === 'file' && posix.basename(posix.dirname(entry.path)) === '__pycache__' && /\.opt-\d\.pyc$/.test(entry.path));
+}
+
+/** The bytecode cache files of one source module, `dir/__pycache__/name.cpython-3X.pyc`. */
+function keepBytecodeOf(context: AnalysisContext, source: string, reason: Reason): void {
+  if (!source.endsWith('.py')) return;
+  const cache = posix.join(posix.dirname(source), '__pycache__');
+  const stem = posix.basename(source, '.py');
+  for (const name of context.tree.list(cache)) {
+    if (name.startsWith(`${stem}.cpython-`) && name.endsWith('.pyc') && !/\.opt-\d\.pyc$/.test(name)) {
+      context.keep(posix.join(cache, name), { ...reason, detail: `bytecode of ${source}, read instead of compiling it` });
+    }
+  }
 }
 
 /**
@@ -133,7 +149,10 @@ function keepModule(context: AnalysisContext, dotted: string, dirs: readonly str
     }
     if (location.kind === 'file') {
       const real = context.keep(location.path, reason);
-      if (real !== undefined) record?.add(real);
+      if (real !== undefined) {
+        record?.add(real);
+        keepBytecodeOf(context, real, reason);
+      }
       return true;
     }
     for (const portion of location.portions) context.keep(portion, reason);
@@ -249,6 +268,15 @@ async function startInterpreter(context: AnalysisContext, interpreter: string, s
     if (dir.endsWith('.zip')) context.keep(dir, { rule: 'python-stdlib', by, detail: `zipped standard library on sys.path` });
   }
   context.keep(posix.join(layout.stdlib, 'lib-dynload'), { rule: 'python-stdlib', by, detail: 'exec_prefix landmark (Modules/getpath.py)' });
+  // PEP 538: in the C or POSIX locale (a container's default) Python switches LC_CTYPE to C.UTF-8, so
+  // glibc loads that locale and, with a UTF-8 locale active, its gconv module cache.
+  for (const dir of ['/usr/lib/locale/C.utf8', '/usr/lib/locale/C.UTF-8']) {
+    if (context.keep(posix.join(dir, 'LC_CTYPE'), { rule: 'python-locale', by, detail: 'C.UTF-8 locale coercion (PEP 538)' }) !== undefined) {
+      for (const gconv of ['/usr/lib/x86_64-linux-gnu/gconv', '/usr/lib/aarch64-linux-gnu/gconv', '/usr/lib/gconv']) {
+        context.keep(posix.join(gconv, 'gconv-modules.cache'), { rule: 'python-locale', by, detail: 'read by glibc once a UTF-8 locale is active' });
+      }
+    }
+  }
   for (const module of STARTUP_MODULES) {
     if (!keepModule(context, module, layout.searchPath, stdlibReason)) context.warn(`${interpreter}: start-up module ${module} is missing from ${layout.stdlib}`);
   }

@@ -45,7 +45,9 @@ describeWithDocker('python rule on the python-app sample', () => {
     const yamlExtension = analysis.kept.find((k) => /\/yaml\/_yaml\.cpython-311-.*\.so$/.test(k.path));
     expect(yamlExtension).toBeDefined();
     expect(analysis.kept.some((k) => /\/libyaml-0\.so/.test(k.path))).toBe(true);
-    expect(analysis.kept.some((k) => k.path.includes('__pycache__'))).toBe(false);
+    // Bytecode caches are kept (Python reads them), but never the -O variants.
+    expect(analysis.kept.some((k) => /\/__pycache__\/json\/|\/json\/__pycache__\/__init__\.cpython-311\.pyc$/.test(k.path))).toBe(true);
+    expect(analysis.kept.some((k) => /\.opt-\d\.pyc$/.test(k.path))).toBe(false);
     const sqlite = analysis.kept.find((k) => k.path === '/usr/lib/python3.11/sqlite3/__init__.py');
     expect(sqlite?.reasons).toContainEqual(expect.objectContaining({ rule: 'python-import', by: '/opt/inventory/report.py' }));
     const stdlibFiles = (paths: Iterable<string>) => [...paths].filter((p) => p.startsWith('/usr/lib/python3.11/') && p.endsWith('.py')).length;

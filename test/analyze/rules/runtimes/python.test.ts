@@ -49,6 +49,7 @@ function pythonRoot(extra: Record<string, Parameters<typeof writeRoot>[0][string
     [`${STDLIB}/encodings/__init__.py`]: 'import codecs\n',
     [`${STDLIB}/encodings/utf_8.py`]: 'import codecs\n',
     [`${STDLIB}/encodings/__pycache__/utf_8.cpython-311.pyc`]: 'bytecode',
+    [`${STDLIB}/encodings/__pycache__/utf_8.cpython-311.opt-1.pyc`]: 'optimized bytecode',
     [`${STDLIB}/unittest/__init__.py`]: '',
     [`${STDLIB}/json/__init__.py`]: 'from .decoder import JSONDecoder\n',
     [`${STDLIB}/json/decoder.py`]: 'import re\n',
@@ -87,7 +88,9 @@ describe('python rule', () => {
       `${STDLIB}/lib-dynload/_sqlite3.cpython-311-x86_64-linux-gnu.so`, `${SITE}/yaml/_yaml.cpython-311-x86_64-linux-gnu.so`, '/app/helpers.py',
     ];
     expect(kept).toEqual(expect.arrayContaining(expected));
-    for (const absent of [`${STDLIB}/big_unused.py`, `${STDLIB}/unittest/__init__.py`, `${STDLIB}/lib-dynload/_lzma.cpython-311-x86_64-linux-gnu.so`, `${STDLIB}/encodings/__pycache__`]) {
+    // Bytecode Python reads instead of compiling stays; the -O variants do not.
+    expect(kept).toContain(`${STDLIB}/encodings/__pycache__/utf_8.cpython-311.pyc`);
+    for (const absent of [`${STDLIB}/big_unused.py`, `${STDLIB}/unittest/__init__.py`, `${STDLIB}/lib-dynload/_lzma.cpython-311-x86_64-linux-gnu.so`, `${STDLIB}/encodings/__pycache__/utf_8.cpython-311.opt-1.pyc`]) {
       expect(kept).not.toContain(absent);
     }
     const sqlite = analysis.kept.find((k) => k.path === `${STDLIB}/sqlite3/__init__.py`);
