@@ -124,11 +124,7 @@ interface Opened {
   cpuDependent: boolean;
 }
 
-/** The outcome of searching for one name. `fatal` stops the search the way ld.so's open_verify errors do. */
-interface SearchHit {
-  primary: Opened;
-  variants: Opened[];
-}
+/** The outcome of probing one candidate. `fatal` stops the search the way ld.so's open_verify errors do. */
 type Probe = { kind: 'missing' } | { kind: 'other-class' } | { kind: 'fatal'; message: string } | { kind: 'ok'; opened: Opened };
 
 /**

@@ -9,7 +9,7 @@
  * coreutils' `cp --parents` in the original image.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import type { Dockerfile, EscapeChar } from '../dockerfile';
 import { UsageError } from '../errors';
 import { invokedCommands } from '../shell';

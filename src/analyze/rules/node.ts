@@ -13,9 +13,9 @@
  */
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
-import type { FileEntry } from '../../tree/types';
 import type { AnalysisContext, FileRule, Reason } from '../types';
 import { scanNodeImports, type NodeImport } from './node-imports';
+import { entryAt, perRun } from './run-state';
 
 const INTERPRETER_NAMES = new Set(['node', 'nodejs']);
 const SOURCE_EXTENSIONS = ['.js', '.mjs', '.cjs'];
@@ -33,21 +33,8 @@ interface NodeState {
   globalDirs: string[];
 }
 
-const states = new WeakMap<AnalysisContext, NodeState>();
+const stateOf = perRun<NodeState>(() => ({ interpreters: [], pending: [], globalDirs: [] }));
 
-function stateOf(context: AnalysisContext): NodeState {
-  let state = states.get(context);
-  if (!state) states.set(context, (state = { interpreters: [], pending: [], globalDirs: [] }));
-  return state;
-}
-
-function entryAt(context: AnalysisContext, path: string): FileEntry | undefined {
-  try {
-    return context.tree.resolve(path).entry;
-  } catch {
-    return undefined;
-  }
-}
 
 const isFile = (context: AnalysisContext, path: string): boolean => {
   const type = entryAt(context, path)?.type;

@@ -11,8 +11,8 @@
  * versions and triplets the image has, then a perl.org build's `<prefix>/lib/perl5/…` directories.
  */
 import { posix } from 'node:path';
-import type { FileEntry } from '../../tree/types';
 import type { AnalysisContext, FileRule, Reason } from '../types';
+import { entryAt, perRun } from './run-state';
 
 /** `perl`, `perl5.36.0`. */
 const INTERPRETER_NAME = /^perl(?:5\.\d+\.\d+)?$/;
@@ -24,21 +24,8 @@ interface PerlState {
   pending: string[];
 }
 
-const states = new WeakMap<AnalysisContext, PerlState>();
+const stateOf = perRun<PerlState>(() => ({ inc: [], interpreters: [], pending: [] }));
 
-function stateOf(context: AnalysisContext): PerlState {
-  let state = states.get(context);
-  if (!state) states.set(context, (state = { inc: [], interpreters: [], pending: [] }));
-  return state;
-}
-
-function entryAt(context: AnalysisContext, path: string): FileEntry | undefined {
-  try {
-    return context.tree.resolve(path).entry;
-  } catch {
-    return undefined;
-  }
-}
 
 function listDir(context: AnalysisContext, dir: string): string[] {
   return entryAt(context, dir)?.type === 'dir' ? context.tree.list(context.tree.resolve(dir).path) : [];

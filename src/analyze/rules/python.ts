@@ -16,6 +16,7 @@ import type { FileEntry } from '../../tree/types';
 import type { AnalysisContext, FileRule, ImageRule, Reason } from '../types';
 import { scanPythonImports, type PythonImport } from './python-imports';
 import { discoverPythonLayout, pythonInterpreterName, type PythonLayout } from './python-layout';
+import { entryAt, perRun } from './run-state';
 
 /**
  * Modules the interpreter imports before the program's first line with `site` enabled (CPython 3.11
@@ -63,21 +64,8 @@ interface PythonState {
   builtins: Map<string, Set<string>>;
 }
 
-const states = new WeakMap<AnalysisContext, PythonState>();
+const stateOf = perRun<PythonState>(() => ({ layouts: [], pending: [], startupFiles: new Set(), builtins: new Map() }));
 
-function stateOf(context: AnalysisContext): PythonState {
-  let state = states.get(context);
-  if (!state) states.set(context, (state = { layouts: [], pending: [], startupFiles: new Set(), builtins: new Map() }));
-  return state;
-}
-
-function entryAt(context: AnalysisContext, path: string): FileEntry | undefined {
-  try {
-    return context.tree.resolve(path).entry;
-  } catch {
-    return undefined;
-  }
-}
 
 function isUnder(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
