@@ -42,8 +42,10 @@ const COLLECTOR: string[] = [
   'mkdir -p "$R"',
   // GNU cp --parents fails on absolute sources unless run from /, so every copy is relative to /.
   'cd /',
+  // keep_path PATH [dir]: every symlink on the way kept as a symlink, then the file or tree it leads to, or
+  // with `dir` only that directory with its owner and mode (a run-time directory, not what it holds).
   'keep_path() {',
-  '  p=$1; hops=0',
+  '  p=$1; what=${2:-copy}; hops=0',
   '  while [ $hops -lt 40 ]; do',
   '    hops=$((hops + 1)); cur=; link=',
   '    rest=${p#/}',
@@ -51,12 +53,14 @@ const COLLECTOR: string[] = [
   '    for c in $rest; do cur="$cur/$c"; if [ -L "$cur" ]; then link=$cur; break; fi; done',
   '    unset IFS; set +f',
   '    if [ -z "$link" ]; then',
-  '      if [ -e "$p" ]; then cp -a --parents "${p#/}" "$R"; fi',
+  '      if [ "$what" = dir ]; then',
+  '        if [ -d "$p" ] && [ ! -e "$R$p" ]; then mkdir -p "$R$p" && chmod --reference="$p" "$R$p" && chown --reference="$p" "$R$p"; fi',
+  '      elif [ -e "$p" ]; then cp -a --parents "${p#/}" "$R"; fi',
   '      return 0',
   '    fi',
   '    [ -L "$R$link" ] || cp -a --parents "${link#/}" "$R"',
   '    t=$(readlink "$link")',
-  '    case $t in /*) ;; *) t=$(dirname "$link")/$t ;; esac',
+  '    case $t in /*) ;; *) d=$(dirname "$link"); [ "$d" = / ] && t=/$t || t=$d/$t ;; esac',
   '    p=$t${p#"$link"}',
   '  done',
   '}',
@@ -92,11 +96,7 @@ const COLLECTOR: string[] = [
   '    esac',
   '  done',
   '}',
-  // A run-time directory: the directory alone, with its owner and mode, not what it holds.
-  'keep_dir() {',
-  '  [ -e "$R$1" ] && return 0',
-  '  mkdir -p "$R$1" && chmod --reference="$1" "$R$1" && chown --reference="$1" "$R$1"',
-  '}',
+  'keep_dir() { keep_path "$1" dir; }',
   // Config directories of kept /etc files whole (relative includes such as nginx\'s mime.types), then the
   // absolute paths named in config files and programs: files kept, directories made.
   'configs() {',
@@ -183,8 +183,8 @@ export function emitSelfContained(input: SelfContainedInput): string {
   steps.push('configs', 'references', 'interpreters', 'closure', 'configs', 'references', 'interpreters', 'closure');
   steps.push('for g in $(find "$R" -name "libc.so.6"); do d=${g%/*}; keep_path "${d#$R}/libgcc_s.so.1"; done');
   for (const dir of [contract.workdir, ...contract.volumes].filter((d): d is string => Boolean(d))) {
-    const d = shellQuote(dir);
-    steps.push(`if [ -d ${d} ]; then mkdir -p "$R"${d} && chmod --reference=${d} "$R"${d} && chown --reference=${d} "$R"${d}; fi`);
+    const d = shellQuote(dir.replace(/\/+$/, '') || '/');
+    steps.push(`keep_dir ${d}`);
   }
   steps.push('mkdir -p "$R/tmp" && chmod 1777 "$R/tmp"');
   const script = [...COLLECTOR, ...steps].join('\n');

@@ -3,6 +3,7 @@
  * `COPY --from`, `RUN --mount=from=`), picks the target and what it needs, and computes the runtime
  * contract each stage's image would carry.
  */
+import { posix } from 'node:path';
 import { DockerfileSyntaxError, UsageError } from '../errors';
 import type { CommandForm, Dockerfile, Instruction, Stage } from '../dockerfile';
 import { evaluateGlobalArgs, expandIn, expandWordsIn, platformArgs, Scope, type ExpandContext } from './scope';
@@ -30,10 +31,10 @@ function commandArgv(command: CommandForm, shell: string[] | undefined): string[
   return command.form === 'exec' ? command.argv : [...(shell ?? ['/bin/sh', '-c']), command.script];
 }
 
+/** An absolute, normalized path (`./`, `..`, doubled slashes resolved), relative ones against WORKDIR. */
 function joinWorkdir(current: string | undefined, path: string): string {
-  if (path.startsWith('/')) return path;
-  const base = current ?? '/';
-  return `${base.replace(/\/+$/, '')}/${path}`;
+  const joined = posix.normalize(path.startsWith('/') ? path : `${current ?? '/'}/${path}`);
+  return joined.length > 1 ? joined.replace(/\/+$/, '') : joined;
 }
 
 /** How a `--from` value names a stage: an index, a name (case-insensitive), or else an image. */

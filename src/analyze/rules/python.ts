@@ -326,6 +326,8 @@ export const pythonRule: FileRule = {
       return;
     }
     if (!isPythonSource(file.path, file.head)) return;
+    // However a source came to be kept (import, .pth, sitecustomize), Python reads its bytecode if present.
+    keepBytecodeOf(context, file.path, { rule: 'python-bytecode', by: file.path, detail: 'bytecode cache' });
     if (state.layouts.length === 0) {
       state.pending.push(file.path);
       return;
