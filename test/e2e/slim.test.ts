@@ -6,6 +6,10 @@
 import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { parseDockerfile } from '../../src/dockerfile';
+import { targetAlias } from '../../src/emit/dockerfile';
 import { slim } from '../../src/slim';
 import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, saveImage, startBuilds, type BuiltImage } from '../support/docker';
 import { loadProbe, runProbe } from '../support/probe';
@@ -45,6 +49,15 @@ function contract(config: Config, rewrittenCmd?: string[]): Config {
 
 async function inspectConfig(image: string): Promise<Config> {
   return JSON.parse(await dockerOrThrow(['image', 'inspect', '--format', '{{json .Config}}', image])) as Config;
+}
+
+const run = promisify(execFile);
+
+/** The generated part of a slim Dockerfile, on top of an already built original stage. */
+function slimSectionOver(original: string, emitted: string, baseImage: string): string {
+  const { dockerfile } = parseDockerfile(original);
+  const { alias } = targetAlias(dockerfile, dockerfile.stages.length - 1);
+  return `FROM ${baseImage} AS ${alias}\n${emitted.slice(emitted.indexOf('\n# ----'))}`;
 }
 
 describeWithDocker('scratchify slim on every sample', () => {
@@ -100,6 +113,31 @@ describeWithDocker('scratchify slim on every sample', () => {
       // USER may become numeric when /etc/passwd is not kept; it must name the same account.
       if (fatConfig.User) expect(slimConfig.User).toBe(result.plan.config.user);
       expect(slimImage.sizeBytes).toBeLessThan(fat.sizeBytes);
+
+      // The generated stages build with the legacy builder and with buildah too (on top of the fat image, so
+      // the original stages, which are the user's own, are not rebuilt by each builder).
+      const legacyFile = join(work, `${name}.legacy.Dockerfile`);
+      writeFileSync(legacyFile, slimSectionOver(text, result.text, fat.tag));
+      const legacyTag = resources.image(`scratchify-e2e-slim-${name}:legacy`);
+      await run('/usr/bin/docker', ['build', '-q', '-f', legacyFile, '-t', legacyTag, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' }, maxBuffer: 1 << 26 });
+      const legacyResult = await runProbe(legacyTag, probe);
+      if (!legacyResult.ok) throw new Error(`the slim image built by the legacy builder fails the probe:\n${legacyResult.detail}`);
+
+      const buildahFile = join(work, `${name}.buildah.Dockerfile`);
+      writeFileSync(buildahFile, slimSectionOver(text, result.text, `localhost/${fat.tag}`));
+      const buildahTag = `localhost/scratchify-e2e-slim-${name}:buildah`;
+      const buildahArchive = join(work, `${name}.buildah.tar`);
+      await run('buildah', ['pull', '-q', `docker-archive:${archive}`], { maxBuffer: 1 << 26 });
+      try {
+        await run('buildah', ['bud', '-q', '-f', buildahFile, '-t', buildahTag, context], { maxBuffer: 1 << 26 });
+        await run('buildah', ['push', '-q', buildahTag, `docker-archive:${buildahArchive}:${buildahTag}`], { maxBuffer: 1 << 26 });
+      } finally {
+        await run('buildah', ['rmi', '-f', buildahTag, `localhost/${fat.tag}`]).catch(() => undefined);
+      }
+      await dockerOrThrow(['load', '-q', '-i', buildahArchive]);
+      resources.image(buildahTag);
+      const buildahResult = await runProbe(buildahTag, probe);
+      if (!buildahResult.ok) throw new Error(`the slim image built by buildah fails the probe:\n${buildahResult.detail}`);
 
       // The no-engine form: the same Dockerfile slimmed as if no engine were there, built and probed here.
       const selfContained = await slim({ dockerfile: { text, file: join(context, 'Dockerfile') }, image: { kind: 'auto' }, engine: null });
