@@ -13,6 +13,7 @@ import { targetAlias } from '../../src/emit/dockerfile';
 import { slim } from '../../src/slim';
 import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, saveImage, startBuilds, type BuiltImage } from '../support/docker';
 import { loadProbe, runProbe } from '../support/probe';
+import { recordFigures } from '../support/results';
 
 const SAMPLES_DIR = resolve(__dirname, '../../samples');
 const samples = readdirSync(SAMPLES_DIR, { withFileTypes: true })
@@ -149,6 +150,13 @@ describeWithDocker('scratchify slim on every sample', () => {
       const row = rows[rows.length - 1];
       row.selfContainedMb = collected.sizeBytes / 1e6;
       row.selfContainedProbe = collectedResult.ok ? 'pass' : 'FAIL';
+      recordFigures(name, 'slim', {
+        fatBytes: fat.sizeBytes,
+        slimBytes: slimImage.sizeBytes,
+        slimProbe: 'pass',
+        selfContainedBytes: collected.sizeBytes,
+        selfContainedProbe: collectedResult.ok ? 'pass' : 'FAIL',
+      });
       if (!collectedResult.ok) throw new Error(`the self-contained form fails the probe:\n${collectedResult.detail}\n--- emitted Dockerfile ---\n${selfContained.text}`);
       expect(collected.sizeBytes).toBeLessThan(fat.sizeBytes);
     },

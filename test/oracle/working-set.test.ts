@@ -15,6 +15,7 @@ import { openImage } from '../../src/image';
 import type { FileTree } from '../../src/tree/types';
 import { describeWithDocker } from '../support/docker';
 import { materialize } from '../support/materialize';
+import { recordFigures } from '../support/results';
 import { loadProbe } from '../support/probe';
 import { traceProbe, type FileAccess } from '../support/working-set';
 import { SAMPLES_DIR, SAMPLE_BUILD_TIMEOUT_MS, SAMPLE_NAMES, sampleArchive } from './sample-images';
@@ -121,6 +122,7 @@ describeWithDocker('what each sample touches at run time is kept by the analyzer
         const missed = misses(image.tree, kept, accessed);
         const workingBytes = [...accessed.keys()].reduce((sum, path) => sum + (image.tree.lstat(path)?.size ?? 0), 0);
         rows.push({ sample: name, keptBytes: analysis.totals.keptBytes, workingBytes, workingFiles: accessed.size, missed: missed.length });
+        recordFigures(name, 'working-set', { keptBytes: analysis.totals.keptBytes, tracedBytes: workingBytes });
         if (missed.length > 0) {
           throw new Error(`${name}: ${missed.length} of ${accessed.size} files the probe used are not kept:\n${missed.map((m) => `  ${m.path}: ${m.why}`).join('\n')}`);
         }
