@@ -85,7 +85,9 @@ function keepBytecodeOf(context: AnalysisContext, source: string, reason: Reason
   if (!source.endsWith('.py')) return;
   const cache = posix.join(posix.dirname(source), '__pycache__');
   const stem = posix.basename(source, '.py');
-  for (const name of context.tree.list(cache)) {
+  const real = entryAt(context, cache)?.type === 'dir' ? context.tree.resolve(cache).path : undefined;
+  if (real === undefined) return;
+  for (const name of context.tree.list(real)) {
     if (name.startsWith(`${stem}.cpython-`) && name.endsWith('.pyc') && !/\.opt-\d\.pyc$/.test(name)) {
       context.keep(posix.join(cache, name), { ...reason, detail: `bytecode of ${source}, read instead of compiling it` });
     }
@@ -139,7 +141,8 @@ function keepModule(context: AnalysisContext, dotted: string, dirs: readonly str
       const real = context.keep(location.path, reason);
       if (real !== undefined) {
         record?.add(real);
-        keepBytecodeOf(context, real, reason);
+        // The cache sits beside the path Python imported, which may be a symlink (Debian's sitecustomize.py).
+        keepBytecodeOf(context, location.path, reason);
       }
       return true;
     }
