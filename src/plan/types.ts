@@ -3,6 +3,8 @@
  * files, and the runtime config it carries. Emitters (Dockerfile, image archive) print or build from it.
  */
 
+import type { HealthcheckConfig } from '../stages';
+
 /** A directory the slim image needs with exact metadata (empty run-time dirs, non-root owners, 1777 /tmp). */
 export interface SkeletonDirectory {
   path: string;
@@ -41,14 +43,7 @@ export interface RuntimeConfig {
   volumes: string[];
   labels: [string, string][];
   stopSignal?: string;
-  healthcheck?: {
-    test: string[];
-    interval?: string;
-    timeout?: string;
-    startPeriod?: string;
-    startInterval?: string;
-    retries?: number;
-  };
+  healthcheck?: HealthcheckConfig;
   entrypoint?: string[];
   cmd?: string[];
   /** What was rewritten from shell form to exec form, proven equivalent by the shell grammar. */
