@@ -120,7 +120,8 @@ function skeletonStage(plan: SlimPlan, alias: string, escape: EscapeChar): strin
   ];
 }
 
-function runtimeLines(config: RuntimeConfig, escape: EscapeChar): string[] {
+/** ENV … CMD restating a runtime config; values are literal, so `$` and the escape character are escaped. */
+export function runtimeLines(config: RuntimeConfig, escape: EscapeChar): string[] {
   const lines: string[] = [];
   if (config.env.length > 0) lines.push(`ENV ${config.env.map(([key, value]) => `${key}=${quoted(value, escape)}`).join(` ${escape}\n    `)}`);
   for (const [key, value] of config.labels) lines.push(`LABEL ${quoted(key, escape)}=${quoted(value, escape)}`);

@@ -10,12 +10,12 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dockerfile, EscapeChar } from '../dockerfile';
+import type { Dockerfile } from '../dockerfile';
 import { UsageError } from '../errors';
 import { invokedCommands } from '../shell';
 import type { CopyRecord, RuntimeContract } from '../stages';
 import { VERSION } from '../version';
-import { targetAlias, withAlias } from './dockerfile';
+import { runtimeLines, targetAlias, withAlias } from './dockerfile';
 
 export const COLLECT_STAGE = 'scratchify-collect';
 const ROOT = '/.scratchify-root';
@@ -153,11 +153,6 @@ function contractCommands(contract: RuntimeContract): string[] {
   return [...names];
 }
 
-function quotedValue(value: string, escape: EscapeChar): string {
-  const special = escape === '\\' ? /["$\\]/g : /["$`]/g;
-  return `"${value.replace(special, (ch) => `${escape}${ch}`)}"`;
-}
-
 export function emitSelfContained(input: SelfContainedInput): string {
   const { dockerfile, contract, target } = input;
   if (!contract.entrypoint && !contract.cmd) {
@@ -189,22 +184,23 @@ export function emitSelfContained(input: SelfContainedInput): string {
   steps.push('mkdir -p "$R/tmp" && chmod 1777 "$R/tmp"');
   const script = [...COLLECTOR, ...steps].join('\n');
 
-  const runtime: string[] = [];
-  const env = Object.entries(contract.env);
-  if (env.length > 0) runtime.push(`ENV ${env.map(([k, v]) => `${k}=${quotedValue(v, escape)}`).join(' ')}`);
-  for (const [key, value] of Object.entries(contract.labels)) runtime.push(`LABEL ${quotedValue(key, escape)}=${quotedValue(value, escape)}`);
-  if (contract.exposedPorts.length > 0) runtime.push(`EXPOSE ${contract.exposedPorts.join(' ')}`);
-  if (contract.volumes.length > 0) runtime.push(`VOLUME ${JSON.stringify(contract.volumes)}`);
-  if (contract.workdir) runtime.push(`WORKDIR ${contract.workdir}`);
-  if (contract.user) runtime.push(`USER ${contract.user}`);
-  if (contract.stopSignal) runtime.push(`STOPSIGNAL ${contract.stopSignal}`);
-  if (contract.healthcheck) {
-    const h = contract.healthcheck;
-    const flags = [h.interval && `--interval=${h.interval}`, h.timeout && `--timeout=${h.timeout}`, h.startPeriod && `--start-period=${h.startPeriod}`, h.retries !== undefined && `--retries=${h.retries}`].filter(Boolean);
-    runtime.push(h.test[0] === 'NONE' ? 'HEALTHCHECK NONE' : `HEALTHCHECK ${[...flags, 'CMD', h.test[0] === 'CMD-SHELL' ? h.test[1] : JSON.stringify(h.test.slice(1))].join(' ')}`);
-  }
-  if (contract.entrypoint) runtime.push(`ENTRYPOINT ${JSON.stringify(contract.entrypoint)}`);
-  if (contract.cmd) runtime.push(`CMD ${JSON.stringify(contract.cmd)}`);
+  // The contract as far as the Dockerfile shows it, printed like the exact form's runtime config.
+  const runtime = runtimeLines(
+    {
+      env: Object.entries(contract.env),
+      labels: Object.entries(contract.labels),
+      exposedPorts: contract.exposedPorts,
+      volumes: contract.volumes,
+      workdir: contract.workdir,
+      user: contract.user,
+      stopSignal: contract.stopSignal,
+      healthcheck: contract.healthcheck,
+      entrypoint: contract.entrypoint,
+      cmd: contract.cmd,
+      rewrites: [],
+    },
+    escape,
+  );
 
   const lines = [
     '',

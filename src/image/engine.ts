@@ -78,8 +78,12 @@ function onPath(name: string): string[] {
   return found;
 }
 
-function buildArgFlags(buildArgs: Record<string, string>): string[] {
-  return Object.entries(buildArgs).flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]);
+/** `build -f … -t … --build-arg … [--target …] CONTEXT`, which docker, podman and buildah all accept. */
+function buildCommand(request: BuildRequest): string[] {
+  const args = ['build', '-f', request.dockerfile, '-t', request.tag];
+  for (const [key, value] of Object.entries(request.buildArgs)) args.push('--build-arg', `${key}=${value}`);
+  if (request.target) args.push('--target', request.target);
+  return [...args, request.context];
 }
 
 async function dockerEngine(command: string): Promise<Engine | undefined> {
@@ -94,9 +98,7 @@ async function dockerEngine(command: string): Promise<Engine | undefined> {
     command,
     builder,
     async build(request, onOutput) {
-      const args = ['build', '-f', request.dockerfile, '-t', request.tag, ...buildArgFlags(request.buildArgs)];
-      if (request.target) args.push('--target', request.target);
-      await checked(command, [...args, request.context], 'docker build', env, onOutput);
+      await checked(command, buildCommand(request), 'docker build', env, onOutput);
     },
     async save(reference, file) {
       await checked(command, ['save', '-o', file, reference], `docker save ${reference}`);
@@ -107,18 +109,16 @@ async function dockerEngine(command: string): Promise<Engine | undefined> {
   };
 }
 
-async function podmanEngine(command: string): Promise<Engine | undefined> {
-  if ((await run(command, ['info'])).code !== 0) return undefined;
+/** podman and buildah: the same `build` flags as Docker, their own way to write a `docker save` archive. */
+function daemonlessEngine(name: 'podman' | 'buildah', command: string, saveArgs: (reference: string, file: string) => string[]): Engine {
   return {
-    name: 'podman',
+    name,
     command,
     async build(request, onOutput) {
-      const args = ['build', '-f', request.dockerfile, '-t', request.tag, ...buildArgFlags(request.buildArgs)];
-      if (request.target) args.push('--target', request.target);
-      await checked(command, [...args, request.context], 'podman build', process.env, onOutput);
+      await checked(command, buildCommand(request), `${name} build`, process.env, onOutput);
     },
     async save(reference, file) {
-      await checked(command, ['save', '--format', 'docker-archive', '-o', file, reference], `podman save ${reference}`);
+      await checked(command, saveArgs(reference, file), `${name} save ${reference}`);
     },
     async remove(reference) {
       await run(command, ['rmi', reference]);
@@ -126,23 +126,14 @@ async function podmanEngine(command: string): Promise<Engine | undefined> {
   };
 }
 
+async function podmanEngine(command: string): Promise<Engine | undefined> {
+  if ((await run(command, ['info'])).code !== 0) return undefined;
+  return daemonlessEngine('podman', command, (reference, file) => ['save', '--format', 'docker-archive', '-o', file, reference]);
+}
+
 async function buildahEngine(command: string): Promise<Engine | undefined> {
   if ((await run(command, ['version'])).code !== 0) return undefined;
-  return {
-    name: 'buildah',
-    command,
-    async build(request, onOutput) {
-      const args = ['build', '-f', request.dockerfile, '-t', request.tag, ...buildArgFlags(request.buildArgs)];
-      if (request.target) args.push('--target', request.target);
-      await checked(command, [...args, request.context], 'buildah build', process.env, onOutput);
-    },
-    async save(reference, file) {
-      await checked(command, ['push', reference, `docker-archive:${file}:${reference}`], `buildah push ${reference}`);
-    },
-    async remove(reference) {
-      await run(command, ['rmi', reference]);
-    },
-  };
+  return daemonlessEngine('buildah', command, (reference, file) => ['push', reference, `docker-archive:${file}:${reference}`]);
 }
 
 /**

@@ -14,6 +14,8 @@ import * as tar from 'tar-stream';
 import { ImageError } from '../errors';
 import type { HostRange } from './source';
 import { describeStreamError } from './stream-errors';
+// The outer archive and the layers share one reading of tar headers (tar-header.ts).
+import { BLOCK, headerChecksum, paxRecords, tarNumber } from './tar-header';
 
 /** Small JSON members (manifests, configs, indexes) are read whole; nothing real comes near this bound. */
 const MAX_METADATA_BYTES = 64 * 1024 * 1024;
@@ -105,42 +107,6 @@ export class TarMembers implements MemberStore {
   }
 }
 
-const BLOCK = 512;
-
-/** Parses a tar numeric field: octal text, or GNU base-256 when the high bit of the first byte is set. */
-function tarNumber(block: Buffer, offset: number, length: number): number {
-  if (block[offset] & 0x80) {
-    let value = block[offset] & 0x7f;
-    for (let i = 1; i < length; i += 1) value = value * 256 + block[offset + i];
-    return value;
-  }
-  const text = block.toString('latin1', offset, offset + length).replace(/\0.*$/s, '').trim();
-  return text === '' ? 0 : parseInt(text, 8);
-}
-
-/** The header checksum (POSIX ustar): the sum of all bytes with the checksum field read as spaces. */
-function checksumMatches(block: Buffer): boolean {
-  let sum = 8 * 0x20;
-  for (let i = 0; i < BLOCK; i += 1) if (i < 148 || i >= 156) sum += block[i];
-  return sum === tarNumber(block, 148, 8);
-}
-
-/** `key=value` records of a PAX extended header (POSIX pax format). */
-function paxRecords(data: Buffer): Record<string, string> {
-  const records: Record<string, string> = {};
-  let position = 0;
-  while (position < data.length) {
-    const space = data.indexOf(0x20, position);
-    const length = parseInt(data.toString('utf8', position, space), 10);
-    if (space < 0 || !(length > 0)) break;
-    const record = data.toString('utf8', space + 1, position + length - 1);
-    const equals = record.indexOf('=');
-    if (equals > 0) records[record.slice(0, equals)] = record.slice(equals + 1);
-    position += length;
-  }
-  return records;
-}
-
 /** Walks the headers of a plain tar by positional reads, collecting regular-file members. */
 async function readTarHeaders(handle: fs.promises.FileHandle, fileSize: number, file: string): Promise<Map<string, MemberLocation>> {
   const members = new Map<string, MemberLocation>();
@@ -156,7 +122,7 @@ async function readTarHeaders(handle: fs.promises.FileHandle, fileSize: number, 
   while (position + BLOCK <= fileSize) {
     await handle.read(block, 0, BLOCK, position);
     if (block.every((byte) => byte === 0)) return members;
-    if (!checksumMatches(block)) {
+    if (headerChecksum(block) !== tarNumber(block, 148, 8)) {
       throw new ImageError(`not a readable tar archive: ${position === 0 ? 'not a tar (invalid tar header)' : `bad header at byte ${position}`}`, { file });
     }
     const type = String.fromCharCode(block[156] || 0x30);
