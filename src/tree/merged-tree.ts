@@ -5,6 +5,7 @@
  */
 import { ImageError } from '../errors';
 import { joinPath, splitPath, walk, type WalkNode } from './path-resolution';
+import { LayerWasteRecorder, type LayerWaste } from './layer-waste';
 import type { ContentLocation, ContentReader, FileEntry, FileTree, LayerEntry, Resolution } from './types';
 import { AUFS_HARDLINK_DIR, WHITEOUT_PREFIX, classifyWhiteout } from './whiteouts';
 
@@ -40,6 +41,7 @@ export class MergedTree implements FileTree {
   private nextInode = 1;
   private hiddenFiles = new Map<string, HiddenFile>();
   private sealed = false;
+  private readonly waste = new LayerWasteRecorder();
   /**
    * The directory the previous entry landed in, keyed by its raw name prefix (`usr/lib/`). Layer tars list
    * a directory's entries together, so most entries skip the resolution of their parent. The cache only
@@ -107,7 +109,10 @@ export class MergedTree implements FileTree {
     if (whiteout?.kind === 'whiteout') {
       // A whiteout hides lower layers only; an entry of the same layer stays (spec: generators must not mix them).
       const victim = children.get(whiteout.target);
-      if (victim && victim.entry.layer < this.layer) children.delete(whiteout.target);
+      if (victim && victim.entry.layer < this.layer) {
+        this.recordHidden(victim, 'removed');
+        children.delete(whiteout.target);
+      }
       return;
     }
     if (whiteout?.kind === 'opaque') {
@@ -134,7 +139,10 @@ export class MergedTree implements FileTree {
       this.setAttributes(existing, item);
       return false;
     }
-    if (existing) this.parentCache = undefined;
+    if (existing) {
+      this.parentCache = undefined;
+      this.recordHidden(existing, 'replaced');
+    }
     const path = parent === this.root ? `/${baseName}` : `${parent.entry.path}/${baseName}`;
     const node = this.makeNode(path, item);
     if (node) children.set(baseName, node);
@@ -217,8 +225,30 @@ export class MergedTree implements FileTree {
     for (const [name, child] of dir.children!) {
       if (child.children) this.hideLowerChildren(child);
       const keptChildren = child.children !== undefined && child.children.size > 0;
-      if (child.entry.layer < this.layer && !keptChildren) dir.children!.delete(name);
+      if (child.entry.layer < this.layer && !keptChildren) {
+        if (!child.children) this.recordHidden(child, 'removed');
+        dir.children!.delete(name);
+      }
     }
+  }
+
+  /** Counts the lower-layer file bytes under `node` that the current layer makes unreachable. */
+  private recordHidden(node: TreeNode, how: 'removed' | 'replaced'): void {
+    const stack = [node];
+    while (stack.length > 0) {
+      const current = stack.pop() as TreeNode;
+      if (current.children) stack.push(...current.children.values());
+      const { entry } = current;
+      // Hardlinks share a file's bytes and tar stores them once, with the file.
+      if (entry.type === 'file' && entry.layer < this.layer) {
+        this.waste.hidden({ path: entry.path, bytes: entry.size, writtenIn: entry.layer, hiddenIn: this.layer, how });
+      }
+    }
+  }
+
+  /** Bytes written by one layer and removed or replaced by a later one (dive's "wasted space"). */
+  layerWaste(): LayerWaste {
+    return this.waste.summary();
   }
 
   private setAttributes(node: TreeNode, item: LayerEntry): void {
@@ -242,6 +272,7 @@ export class MergedTree implements FileTree {
       case 'dir':
         return { entry, children: new Map() };
       case 'file':
+        this.waste.written(item.size);
         return {
           entry,
           content: item.location ?? { kind: 'layer', layer: this.layer, offset: item.offset },

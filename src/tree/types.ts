@@ -5,6 +5,8 @@
  * Paths are absolute, normalized image paths ("/usr/bin/env"), never host paths.
  */
 
+import type { LayerWaste } from './layer-waste';
+
 export type FileType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo' | 'socket';
 
 export interface FileEntry {
@@ -58,6 +60,8 @@ export interface FileTree {
   readFiles(paths: readonly string[]): Promise<Map<string, Buffer>>;
   /** Problems met while merging that did not stop it (escaping names, device nodes, dangling hardlinks). */
   readonly warnings: readonly string[];
+  /** Bytes written by one layer and removed or replaced by a later one; absent for trees not built from layers. */
+  layerWaste?(): LayerWaste;
 }
 
 /** Where a regular file's bytes are, so they can be re-read without keeping them in memory. */

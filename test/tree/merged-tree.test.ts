@@ -172,3 +172,27 @@ describe('reading', () => {
     expect(files.get('/etc/os-release')?.toString()).toBe('layer1@512+10');
   });
 });
+
+describe('layer waste (bytes a later layer hides)', () => {
+  it('counts files removed by a whiteout, replaced by a later layer, or hidden by an opaque directory', () => {
+    const tree = build([
+      [['big', 'file', { size: 1000 }], ['cache', 'dir'], ['cache/a', 'file', { size: 200 }], ['cache/b', 'file', { size: 300 }], ['keep', 'file', { size: 7 }], ['opq', 'dir'], ['opq/old', 'file', { size: 40 }]],
+      [['.wh.big', 'file'], ['cache', 'file', { size: 5 }], ['opq/.wh..wh..opq', 'file'], ['opq/new', 'file', { size: 1 }]],
+    ]);
+    const waste = tree.layerWaste();
+    expect(waste.writtenBytes).toBe(1000 + 200 + 300 + 7 + 40 + 5 + 1);
+    expect(waste.wastedBytes).toBe(1000 + 200 + 300 + 40);
+    expect(waste.wastedFiles).toBe(4);
+    expect(waste.largest[0]).toEqual({ path: '/big', bytes: 1000, writtenIn: 0, hiddenIn: 1, how: 'removed' });
+    expect(waste.largest.map((file) => file.path)).toEqual(['/big', '/cache/b', '/cache/a', '/opq/old']);
+    expect(waste.largest.find((file) => file.path === '/cache/a')?.how).toBe('replaced');
+  });
+
+  it('counts nothing for directory-over-directory, same-layer entries or hardlinks', () => {
+    const tree = build([
+      [['d', 'dir'], ['d/f', 'file', { size: 10 }], ['d/f', 'file', { size: 20 }], ['link', 'hardlink', { linkName: 'd/f' }]],
+      [['d', 'dir', { mode: 0o700 }], ['d/g', 'file', { size: 1 }]],
+    ]);
+    expect(tree.layerWaste()).toMatchObject({ wastedBytes: 0, wastedFiles: 0, largest: [] });
+  });
+});
