@@ -21,3 +21,5 @@ export {
 export * from './analyze';
 export { openImage, detectImageSource, type LoadedImage, type ImageConfig, type ImageSource, type ImageFormat } from './image';
 export type { FileTree, FileEntry, Resolution } from './tree/types';
+export type { LayerWaste, WastedFile } from './tree/layer-waste';
+export * from './lint';

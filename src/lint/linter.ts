@@ -1,0 +1,170 @@
+/**
+ * Running the rules: parse the Dockerfile, resolve its stages, give each enabled rule its context, collect
+ * what they report, drop what pragmas ignore, and sort. The caller (CLI or library user) obtains the image
+ * analysis beforehand; this module does no I/O except reading `.dockerignore` through rules.
+ */
+import type { Analysis } from '../analyze';
+import { parseDockerfile } from '../dockerfile';
+import { isScratchifyError } from '../errors';
+import { resolveStages } from '../stages';
+import type { LayerWaste } from '../tree/layer-waste';
+import type { LintConfig } from './config';
+import { CommandIndex, finalLineage, locate } from './dockerfile-context';
+import { isSuppressed, readSuppressions, type Suppressions } from './pragmas';
+import { ALL_RULES } from './rules';
+import {
+  SEVERITIES,
+  type DockerfileLintContext,
+  type DockerfileLintRule,
+  type ImageLintRule,
+  type Finding,
+  type ImageSummary,
+  type LintResult,
+  type LintThresholds,
+  type Location,
+  type ReportDescriptor,
+  type LintRule,
+  type RuleMeta,
+  type Severity,
+} from './types';
+
+/** The pseudo-rule of a Dockerfile that cannot be parsed: one error finding, and exit code 2. */
+export const SYNTAX_RULE: RuleMeta = {
+  id: 'dockerfile-syntax',
+  kind: 'dockerfile',
+  category: 'correctness',
+  severity: 'error',
+  description: 'The Dockerfile cannot be parsed the way BuildKit parses it.',
+  rationale: 'A Dockerfile BuildKit rejects does not build; no other rule can judge it.',
+  fix: 'Fix the syntax error at the reported location; `docker build` reports the same problem.',
+};
+
+export interface LintInput {
+  /** The Dockerfile: its text and the name findings carry. */
+  dockerfile?: { text: string; file: string };
+  /** Build context directory (for `.dockerignore`); default: none known. */
+  contextDir?: string;
+  target?: string;
+  buildArgs?: Record<string, string>;
+  platform?: string;
+  /** The built target image, analyzed. Enables the image rules. */
+  image?: { source: string; analysis: Analysis; layerWaste?: LayerWaste };
+  config?: LintConfig;
+  /** Thresholds from the command line; they override the config file's. */
+  thresholds?: LintThresholds;
+  /** The rules to run (default: all). */
+  rules?: readonly LintRule[];
+}
+
+const NO_WASTE: LayerWaste = { writtenBytes: 0, wastedBytes: 0, wastedFiles: 0, largest: [] };
+
+function isDockerfileRule(rule: LintRule): rule is DockerfileLintRule {
+  return rule.meta.kind === 'dockerfile';
+}
+
+function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/** Exit code of a lint run: 2 when the input could not be linted, 1 when a finding is at or above `failOn`. */
+export function lintExitCode(result: LintResult, failOn: Severity = 'warning'): 0 | 1 | 2 {
+  if (result.fatal) return 2;
+  return result.findings.some((finding) => severityRank(finding.severity) <= severityRank(failOn)) ? 1 : 0;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.location.line ?? 0) - (b.location.line ?? 0) ||
+    (a.location.column ?? 0) - (b.location.column ?? 0) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+export function imageSummary(source: string, analysis: Analysis, waste: LayerWaste): ImageSummary {
+  const { imageBytes, keptBytes } = analysis.totals;
+  const unneededBytes = Math.max(0, imageBytes - keptBytes);
+  return {
+    source,
+    imageBytes,
+    keptBytes,
+    unneededBytes,
+    unneededPercent: imageBytes === 0 ? 0 : Math.round((unneededBytes / imageBytes) * 1000) / 10,
+    layerWasteBytes: waste.wastedBytes,
+    efficiency: waste.writtenBytes === 0 ? 1 : Math.round((1 - waste.wastedBytes / waste.writtenBytes) * 10000) / 10000,
+  };
+}
+
+/** Lints a Dockerfile, an analyzed image, or both together. */
+export function lint(input: LintInput): LintResult {
+  const rules = input.rules ?? ALL_RULES;
+  const config = input.config ?? { rules: {} };
+  const thresholds: LintThresholds = {
+    maxWastePercent: input.thresholds?.maxWastePercent ?? config.maxWastePercent,
+    maxWasteBytes: input.thresholds?.maxWasteBytes ?? config.maxWasteBytes,
+  };
+  const file = input.dockerfile?.file ?? input.image?.source ?? '<input>';
+  const findings: Finding[] = [];
+  const severityOf = (meta: RuleMeta): Severity | undefined => {
+    const setting = config.rules[meta.id];
+    return setting === 'off' ? undefined : (setting ?? meta.severity);
+  };
+  const enabled = rules.filter((rule) => severityOf(rule.meta) !== undefined && (rule.meta.kind === 'dockerfile' ? input.dockerfile : input.image));
+  const result: LintResult = { file, findings, rules: enabled.map((rule) => rule.meta), fatal: false };
+
+  let dockerfileContext: DockerfileLintContext | undefined;
+  let suppressions: Suppressions | undefined;
+  let targetFrom: Omit<Location, 'file'> | undefined;
+  if (input.dockerfile) {
+    const lines = input.dockerfile.text.split(/\r?\n/);
+    try {
+      const { dockerfile } = parseDockerfile(input.dockerfile.text, { file: input.dockerfile.file });
+      const graph = resolveStages(dockerfile, { target: input.target, buildArgs: input.buildArgs, platform: input.platform });
+      suppressions = readSuppressions(dockerfile, lines);
+      const stages = finalLineage(dockerfile, graph);
+      const commands = new CommandIndex(dockerfile.stages);
+      dockerfileContext = {
+        file: input.dockerfile.file,
+        lines,
+        dockerfile,
+        graph,
+        target: dockerfile.stages[graph.target],
+        finalLineage: stages,
+        contextDir: input.contextDir,
+        commandsOf: (run) => commands.commandsOf(run),
+        report: () => undefined,
+      };
+      targetFrom = locate(lines, dockerfile.stages[graph.target].from);
+    } catch (error) {
+      if (!isScratchifyError(error) || (error.kind !== 'parse' && error.kind !== 'expand')) throw error;
+      const { line, column } = error.location;
+      findings.push({
+        ruleId: SYNTAX_RULE.id,
+        severity: 'error',
+        message: error.message,
+        location: { file, line: line ?? 1, column: column ?? 1, endLine: line ?? 1, endColumn: (lines[(line ?? 1) - 1]?.length ?? 0) + 1 },
+        fix: SYNTAX_RULE.fix,
+      });
+      return { ...result, rules: [SYNTAX_RULE], fatal: true };
+    }
+  }
+
+  const reporter = (meta: RuleMeta, severity: Severity) => (descriptor: ReportDescriptor): void => {
+    const where = descriptor.location ?? (descriptor.instruction && dockerfileContext ? locate(dockerfileContext.lines, descriptor.instruction, descriptor.near) : meta.kind === 'image' ? targetFrom : undefined);
+    if (suppressions && isSuppressed(suppressions, meta.id, where?.line)) return;
+    findings.push({ ruleId: meta.id, severity, message: descriptor.message, location: { file, ...where }, fix: descriptor.fix ?? meta.fix, ...(descriptor.data ? { data: descriptor.data } : {}) });
+  };
+
+  for (const rule of enabled) {
+    const report = reporter(rule.meta, severityOf(rule.meta) as Severity);
+    if (isDockerfileRule(rule)) {
+      rule.check({ ...(dockerfileContext as DockerfileLintContext), report });
+    } else if (input.image) {
+      const layerWaste = input.image.layerWaste ?? NO_WASTE;
+      (rule as ImageLintRule).check({ analysis: input.image.analysis, layerWaste, thresholds, dockerfile: dockerfileContext, report });
+    }
+  }
+  if (input.image) result.image = imageSummary(input.image.source, input.image.analysis, input.image.layerWaste ?? NO_WASTE);
+  findings.sort(compareFindings);
+  return result;
+}

@@ -1,0 +1,45 @@
+/**
+ * A build argument or environment variable whose name says it holds a secret. ARG values are recorded in
+ * the image history and ENV values in the image config: anyone who can pull the image can read them.
+ */
+import type { ArgInstruction, EnvInstruction } from '../../dockerfile/ir';
+import type { DockerfileLintRule } from '../types';
+
+/** BuildKit's SecretsUsedInArgOrEnv patterns (frontend/dockerfile/dockerfile2llb), so findings agree with `docker build --check`. */
+const SECRET_WORD = /(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)/i;
+const HARMLESS_WORD = /(?:_|^)(?:public|file|version)(?:_|$)/i;
+
+export function looksLikeSecret(name: string): boolean {
+  return SECRET_WORD.test(name) && !HARMLESS_WORD.test(name);
+}
+
+export const secretInArgEnv: DockerfileLintRule = {
+  meta: {
+    id: 'secret-in-arg-env',
+    kind: 'dockerfile',
+    category: 'security',
+    severity: 'warning',
+    description: 'An ARG or ENV name suggests it carries a secret (password, token, key…).',
+    rationale:
+      'ARG values end up in the image history and ENV values in the image config, in every stage that uses them; ' +
+      'anyone who can pull the image can read them. Build secrets belong in `RUN --mount=type=secret`.',
+    fix: 'Pass the secret with `docker build --secret id=NAME` and read it in `RUN --mount=type=secret,id=NAME`; give run-time secrets to the container, not the image.',
+    related: { buildkit: 'SecretsUsedInArgOrEnv', hadolint: ['DL3064'] },
+    example: { bad: 'ARG NPM_TOKEN', good: 'RUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci' },
+  },
+  check(context) {
+    const { dockerfile } = context;
+    const instructions = [...dockerfile.globalArgs, ...dockerfile.stages.flatMap((stage) => stage.instructions)];
+    for (const instruction of instructions) {
+      if (instruction.keyword === 'ARG') {
+        for (const { name } of (instruction as ArgInstruction).args) {
+          if (looksLikeSecret(name)) context.report({ instruction, near: name, message: `ARG ${name} looks like a secret; build arguments are stored in the image history`, data: { name } });
+        }
+      } else if (instruction.keyword === 'ENV') {
+        for (const { key } of (instruction as EnvInstruction).pairs) {
+          if (looksLikeSecret(key)) context.report({ instruction, near: key, message: `ENV ${key} looks like a secret; environment variables are stored in the image config`, data: { name: key } });
+        }
+      }
+    }
+  },
+};
