@@ -5,37 +5,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { analyzeLoadedImage, type Analysis } from '../analyze';
-import { parseDockerfile, type Dockerfile } from '../dockerfile';
+import { parseDockerfile } from '../dockerfile';
 import { emitDockerfile } from '../emit/dockerfile';
 import { emitSelfContained } from '../emit/self-contained';
-import { ScratchifyError, UsageError } from '../errors';
+import { UsageError } from '../errors';
 import { openImage, type LoadedImage } from '../image';
-import { findEngine, type Engine } from '../image/engine';
+import { acquireImageArchive, NoEngineError, type AcquireOptions } from './acquire';
 import type { ImageConfig } from '../image/source';
 import { buildPlan, type SlimPlan } from '../plan';
-import { resolveStages, type RuntimeContract, type StageGraph } from '../stages';
+import { resolveStages, type RuntimeContract } from '../stages';
 
-export type ImageRequest =
-  | { kind: 'archive'; path: string }
-  | { kind: 'reference'; reference: string }
-  | { kind: 'build' }
-  /** Build when an engine is there; otherwise the caller falls back to the self-contained form. */
-  | { kind: 'auto' };
-
-export interface SlimOptions {
-  /** Dockerfile text and the path it was read from (`<stdin>` has no directory to build in). */
-  dockerfile: { text: string; file: string };
-  /** Build context (default: the Dockerfile's directory). */
-  context?: string;
+export interface SlimOptions extends AcquireOptions {
   target?: string;
-  buildArgs?: Record<string, string>;
   keep?: string[];
-  image: ImageRequest;
-  /** Inject an engine (tests); default: `findEngine()`. */
-  engine?: Engine | null;
-  onProgress?: (message: string) => void;
 }
 
 export type SlimOutcome = SlimResult | SelfContainedResult;
@@ -55,13 +38,6 @@ export interface SlimResult {
   image: LoadedImage;
   /** How the image was obtained, for messages and the header comment. */
   imageArgument?: string;
-}
-
-/** Raised when there is no image and no engine: the caller may emit the self-contained form instead. */
-export class NoEngineError extends ScratchifyError {
-  constructor() {
-    super('engine', 'no container engine found (docker, podman or buildah) and no --image-archive given');
-  }
 }
 
 /**
@@ -110,39 +86,6 @@ async function hasGnuCp(image: LoadedImage): Promise<boolean> {
   return false;
 }
 
-async function obtainImage(options: SlimOptions, graph: StageGraph, dockerfile: Dockerfile, work: string): Promise<{ location: string; argument?: string }> {
-  const request = options.image;
-  if (request.kind === 'archive') return { location: request.path, argument: `--image-archive ${request.path}` };
-  const engine = options.engine === undefined ? await findEngine() : options.engine;
-  if (!engine) {
-    if (request.kind === 'auto') throw new NoEngineError();
-    throw new ScratchifyError('engine', `no container engine found (docker, podman or buildah) to ${request.kind === 'build' ? 'build the image' : `save ${request.reference}`}`);
-  }
-  const archive = join(work, 'image.tar');
-  if (request.kind === 'reference') {
-    options.onProgress?.(`saving ${request.reference} with ${engine.name}`);
-    await engine.save(request.reference, archive);
-    return { location: archive, argument: `--image ${request.reference}` };
-  }
-  if (options.dockerfile.file === '<stdin>' && !options.context) throw new UsageError('building needs --context when the Dockerfile comes from standard input');
-  const context = options.context ?? dirname(options.dockerfile.file);
-  const tag = `scratchify-build:${createHash('sha256').update(options.dockerfile.text).digest('hex').slice(0, 12)}`;
-  const targetName = dockerfile.stages[graph.target].name ?? (graph.target === dockerfile.stages.length - 1 ? undefined : String(graph.target));
-  if (targetName !== undefined && /^\d+$/.test(targetName)) {
-    throw new UsageError(`the target stage ${targetName} has no name; engines build only named targets (add AS name to its FROM)`);
-  }
-  options.onProgress?.(`building the ${targetName ?? 'final'} stage with ${engine.name}`);
-  await engine.build({ context, dockerfile: options.dockerfile.file, target: targetName, buildArgs: options.buildArgs ?? {}, tag }, (line) =>
-    options.onProgress?.(`${engine.name} build: ${line.slice(0, 100)}`),
-  );
-  try {
-    await engine.save(tag, archive);
-  } finally {
-    await engine.remove(tag);
-  }
-  return { location: archive, argument: undefined };
-}
-
 export async function slim(options: SlimOptions): Promise<SlimOutcome> {
   const { dockerfile } = parseDockerfile(options.dockerfile.text, { file: options.dockerfile.file });
   const graph = resolveStages(dockerfile, { target: options.target, buildArgs: options.buildArgs });
@@ -150,7 +93,7 @@ export async function slim(options: SlimOptions): Promise<SlimOutcome> {
   try {
     let obtained: { location: string; argument?: string };
     try {
-      obtained = await obtainImage(options, graph, dockerfile, work);
+      obtained = await acquireImageArchive(options, graph, dockerfile, work);
     } catch (error) {
       if (!(error instanceof NoEngineError)) throw error;
       const stage = graph.stages[graph.target];
