@@ -8,6 +8,7 @@ import { parseDockerfile } from '../dockerfile';
 import { isScratchifyError } from '../errors';
 import { resolveStages } from '../stages';
 import type { LayerWaste } from '../tree/layer-waste';
+import type { FileTree } from '../tree/types';
 import type { LintConfig } from './config';
 import { CommandIndex, finalLineage, locate } from './dockerfile-context';
 import { isSuppressed, readSuppressions, type Suppressions } from './pragmas';
@@ -48,7 +49,7 @@ export interface LintInput {
   buildArgs?: Record<string, string>;
   platform?: string;
   /** The built target image, analyzed. Enables the image rules. */
-  image?: { source: string; analysis: Analysis; layerWaste?: LayerWaste };
+  image?: { source: string; analysis: Analysis; tree: FileTree };
   config?: LintConfig;
   /** Thresholds from the command line; they override the config file's. */
   thresholds?: LintThresholds;
@@ -152,19 +153,24 @@ export function lint(input: LintInput): LintResult {
   const reporter = (meta: RuleMeta, severity: Severity) => (descriptor: ReportDescriptor): void => {
     const where = descriptor.location ?? (descriptor.instruction && dockerfileContext ? locate(dockerfileContext.lines, descriptor.instruction, descriptor.near) : meta.kind === 'image' ? targetFrom : undefined);
     if (suppressions && isSuppressed(suppressions, meta.id, where?.line)) return;
-    findings.push({ ruleId: meta.id, severity, message: descriptor.message, location: { file, ...where }, fix: descriptor.fix ?? meta.fix, ...(descriptor.data ? { data: descriptor.data } : {}) });
+    findings.push({ ruleId: meta.id, severity: descriptor.severity ?? severity, message: descriptor.message, location: { file, ...where }, fix: descriptor.fix ?? meta.fix, ...(descriptor.data ? { data: descriptor.data } : {}) });
   };
 
+  const imageFacts = input.image && {
+    analysis: input.image.analysis,
+    tree: input.image.tree,
+    kept: new Set(input.image.analysis.kept.map((kept) => kept.path)),
+    layerWaste: input.image.tree.layerWaste?.() ?? NO_WASTE,
+  };
   for (const rule of enabled) {
     const report = reporter(rule.meta, severityOf(rule.meta) as Severity);
     if (isDockerfileRule(rule)) {
       rule.check({ ...(dockerfileContext as DockerfileLintContext), report });
-    } else if (input.image) {
-      const layerWaste = input.image.layerWaste ?? NO_WASTE;
-      (rule as ImageLintRule).check({ analysis: input.image.analysis, layerWaste, thresholds, dockerfile: dockerfileContext, report });
+    } else if (imageFacts) {
+      (rule as ImageLintRule).check({ ...imageFacts, thresholds, dockerfile: dockerfileContext, report });
     }
   }
-  if (input.image) result.image = imageSummary(input.image.source, input.image.analysis, input.image.layerWaste ?? NO_WASTE);
+  if (input.image && imageFacts) result.image = imageSummary(input.image.source, input.image.analysis, imageFacts.layerWaste);
   findings.sort(compareFindings);
   return result;
 }

@@ -10,6 +10,7 @@ import type { Dockerfile, Instruction, RunInstruction, Stage } from '../dockerfi
 import type { InvokedCommand } from '../shell';
 import type { StageGraph } from '../stages';
 import type { LayerWaste } from '../tree/layer-waste';
+import type { FileTree } from '../tree/types';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -73,6 +74,11 @@ export interface ReportDescriptor {
   location?: Omit<Location, 'file'>;
   fix?: string;
   data?: Record<string, unknown>;
+  /**
+   * Overrides the configured severity; only for gates the user set (a waste threshold exceeded is an error
+   * whatever the rule's usual severity).
+   */
+  severity?: Severity;
 }
 
 /** Thresholds a rule reads; set by the config file and the CLI. */
@@ -106,6 +112,10 @@ export interface DockerfileLintContext {
 export interface ImageLintContext {
   /** The run-time analysis of the image (kept paths, totals, config). */
   analysis: Analysis;
+  /** The image's merged file tree. */
+  tree: FileTree;
+  /** Paths the analysis keeps (the slim image's contents). */
+  kept: ReadonlySet<string>;
   /** Bytes written by one layer and removed or replaced by a later one. */
   layerWaste: LayerWaste;
   thresholds: LintThresholds;

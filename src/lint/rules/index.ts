@@ -2,8 +2,20 @@
 import type { LintRule } from '../types';
 import { secretInArgEnv } from './secret-in-arg-env';
 import { shellFormCommand } from './shell-form-command';
+import { unneededBytes } from './unneeded-bytes';
+import { layerWaste } from './layer-waste';
+import { setuidFiles } from './setuid-files';
+import { worldWritableFiles } from './world-writable-files';
+import { shellInImage } from './shell-in-image';
+import { packageManagerInImage } from './package-manager-in-image';
 
-export const ALL_RULES: readonly LintRule[] = [shellFormCommand, secretInArgEnv];
+/** Rules over the built image (need --image-archive, --image or --build). */
+const IMAGE_RULES: readonly LintRule[] = [unneededBytes, layerWaste, setuidFiles, worldWritableFiles, shellInImage, packageManagerInImage];
+
+/** Rules over the Dockerfile alone. */
+const DOCKERFILE_RULES: readonly LintRule[] = [shellFormCommand, secretInArgEnv];
+
+export const ALL_RULES: readonly LintRule[] = [...DOCKERFILE_RULES, ...IMAGE_RULES];
 
 export function findRule(id: string): LintRule | undefined {
   return ALL_RULES.find((rule) => rule.meta.id === id);
