@@ -18,7 +18,7 @@ export type ImageRequest =
 
 export interface AcquireOptions {
   /** Dockerfile text and the path it was read from (`<stdin>` has no directory to build in). */
-  dockerfile: { text: string; file: string };
+  dockerfile?: { text: string; file: string };
   /** Build context (default: the Dockerfile's directory). */
   context?: string;
   buildArgs?: Record<string, string>;
@@ -41,9 +41,9 @@ export class NoEngineError extends ScratchifyError {
  */
 export async function acquireImageArchive(
   options: AcquireOptions,
-  graph: StageGraph,
-  dockerfile: Dockerfile,
   work: string,
+  /** The parsed Dockerfile, needed to build its target. */
+  parsed?: { graph: StageGraph; dockerfile: Dockerfile },
 ): Promise<{ location: string; argument?: string }> {
   const request = options.image;
   if (request.kind === 'archive') return { location: request.path, argument: `--image-archive ${request.path}` };
@@ -58,15 +58,18 @@ export async function acquireImageArchive(
     await engine.save(request.reference, archive);
     return { location: archive, argument: `--image ${request.reference}` };
   }
-  if (options.dockerfile.file === '<stdin>' && !options.context) throw new UsageError('building needs --context when the Dockerfile comes from standard input');
-  const context = options.context ?? dirname(options.dockerfile.file);
-  const tag = `scratchify-build:${createHash('sha256').update(options.dockerfile.text).digest('hex').slice(0, 12)}`;
+  if (!parsed || !options.dockerfile) throw new UsageError('building needs the Dockerfile');
+  const { graph, dockerfile } = parsed;
+  const source = options.dockerfile;
+  if (source.file === '<stdin>' && !options.context) throw new UsageError('building needs --context when the Dockerfile comes from standard input');
+  const context = options.context ?? dirname(source.file);
+  const tag = `scratchify-build:${createHash('sha256').update(source.text).digest('hex').slice(0, 12)}`;
   const targetName = dockerfile.stages[graph.target].name ?? (graph.target === dockerfile.stages.length - 1 ? undefined : String(graph.target));
   if (targetName !== undefined && /^\d+$/.test(targetName)) {
     throw new UsageError(`the target stage ${targetName} has no name; engines build only named targets (add AS name to its FROM)`);
   }
   options.onProgress?.(`building the ${targetName ?? 'final'} stage with ${engine.name}`);
-  await engine.build({ context, dockerfile: options.dockerfile.file, target: targetName, buildArgs: options.buildArgs ?? {}, tag }, (line) =>
+  await engine.build({ context, dockerfile: source.file, target: targetName, buildArgs: options.buildArgs ?? {}, tag }, (line) =>
     options.onProgress?.(`${engine.name} build: ${line.slice(0, 100)}`),
   );
   try {

@@ -17,6 +17,7 @@ import { buildPlan, type SlimPlan } from '../plan';
 import { resolveStages, type RuntimeContract } from '../stages';
 
 export interface SlimOptions extends AcquireOptions {
+  dockerfile: { text: string; file: string };
   target?: string;
   keep?: string[];
 }
@@ -93,7 +94,7 @@ export async function slim(options: SlimOptions): Promise<SlimOutcome> {
   try {
     let obtained: { location: string; argument?: string };
     try {
-      obtained = await acquireImageArchive(options, graph, dockerfile, work);
+      obtained = await acquireImageArchive(options, work, { graph, dockerfile });
     } catch (error) {
       if (!(error instanceof NoEngineError)) throw error;
       const stage = graph.stages[graph.target];

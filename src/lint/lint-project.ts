@@ -1,0 +1,100 @@
+/**
+ * Linting what a user points at: a Dockerfile, the image its target builds (from an archive, the local
+ * engine, or a build), or both. Obtains and analyzes the image, then runs `lint`. The CLI is a thin layer
+ * over this; library users can call it the same way.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeLoadedImage } from '../analyze';
+import { parseDockerfile } from '../dockerfile';
+import { UsageError, isScratchifyError } from '../errors';
+import { openImage } from '../image';
+import { acquireImageArchive, type ImageRequest } from '../slim/acquire';
+import { checkImageMatchesTarget } from '../slim/slim';
+import { resolveStages } from '../stages';
+import type { LintConfig } from './config';
+import { lint, type LintInput } from './linter';
+import type { LintResult, LintThresholds } from './types';
+
+export interface LintProjectOptions {
+  dockerfile?: { text: string; file: string };
+  /** Where the image comes from; none lints the Dockerfile alone. */
+  image?: ImageRequest;
+  /** Build context (default: the Dockerfile's directory): `--build` and `.dockerignore`. */
+  context?: string;
+  target?: string;
+  buildArgs?: Record<string, string>;
+  /** Extra paths the analysis keeps (`--keep`). */
+  keep?: string[];
+  config?: LintConfig;
+  thresholds?: LintThresholds;
+  onProgress?: (message: string) => void;
+}
+
+/** True when the Dockerfile parses and resolves: only then is building or matching its image meaningful. */
+function parses(dockerfile: { text: string; file: string }): boolean {
+  try {
+    resolveStages(parseDockerfile(dockerfile.text, { file: dockerfile.file }).dockerfile);
+    return true;
+  } catch (error) {
+    if (isScratchifyError(error) && (error.kind === 'parse' || error.kind === 'expand')) return false;
+    throw error;
+  }
+}
+
+export async function lintProject(options: LintProjectOptions): Promise<LintResult> {
+  if (!options.dockerfile && !options.image) throw new UsageError('nothing to lint: give a Dockerfile, or an image with --image-archive, --image or --build');
+  const thresholdsGiven = options.thresholds?.maxWastePercent !== undefined || options.thresholds?.maxWasteBytes !== undefined;
+  if (thresholdsGiven && !options.image) {
+    throw new UsageError('--max-waste-percent and --max-waste-bytes measure an image: add --image-archive FILE, --image REF or --build');
+  }
+  if (options.image?.kind === 'build' && !options.dockerfile) throw new UsageError('--build needs the Dockerfile to build');
+  const input: LintInput = {
+    dockerfile: options.dockerfile,
+    contextDir: options.context,
+    target: options.target,
+    buildArgs: options.buildArgs,
+    config: options.config,
+    thresholds: options.thresholds,
+  };
+  // An unparsable Dockerfile is reported as a finding; there is nothing to build or match an image against.
+  if (!options.image || (options.dockerfile && !parses(options.dockerfile))) return lint(input);
+
+  const acquire = { dockerfile: options.dockerfile, context: options.context, buildArgs: options.buildArgs, image: options.image, onProgress: options.onProgress };
+  const work = mkdtempSync(join(tmpdir(), 'scratchify-lint-'));
+  try {
+    let location: string;
+    if (options.dockerfile) {
+      const { dockerfile } = parseDockerfile(options.dockerfile.text, { file: options.dockerfile.file });
+      const graph = resolveStages(dockerfile, { target: options.target, buildArgs: options.buildArgs });
+      ({ location } = await acquireImageArchive(acquire, work, { graph, dockerfile }));
+      options.onProgress?.('reading the image');
+      const image = await openImage(location);
+      checkImageMatchesTarget(image.config, graph.stages[graph.target].contract, options.dockerfile.file);
+      options.onProgress?.('analyzing the image');
+      const analysis = await analyzeLoadedImage(image, {
+        keep: options.keep,
+        dockerfile: { ...options.dockerfile, target: options.target, buildArgs: options.buildArgs },
+        onProgress: options.onProgress,
+      });
+      return lint({ ...input, image: { source: imageName(options, location), analysis, tree: image.tree } });
+    }
+    ({ location } = await acquireImageArchive(acquire, work));
+    options.onProgress?.('reading the image');
+    const image = await openImage(location);
+    options.onProgress?.('analyzing the image');
+    const analysis = await analyzeLoadedImage(image, { keep: options.keep, onProgress: options.onProgress });
+    return lint({ ...input, image: { source: imageName(options, location), analysis, tree: image.tree } });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** How findings name the image: the archive path, the reference, or the Dockerfile that was built (a temporary archive means nothing to users). */
+function imageName(options: LintProjectOptions, location: string): string {
+  const request = options.image;
+  if (request?.kind === 'reference') return request.reference;
+  if (request?.kind === 'archive') return request.path;
+  return options.dockerfile ? `${options.dockerfile.file} (built)` : location;
+}
