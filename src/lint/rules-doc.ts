@@ -13,6 +13,12 @@ const KIND_TITLES: Record<RuleKind, string> = {
   image: 'Image rules',
 };
 
+/** How a rule's section names its kind. */
+const KIND_NAMES: Record<RuleKind, string> = {
+  dockerfile: 'Dockerfile rule',
+  image: 'Image rule',
+};
+
 const KIND_INTROS: Record<RuleKind, string> = {
   dockerfile: 'These read the Dockerfile alone (its instructions, stages and the commands its RUNs execute); no build is needed.',
   image:
@@ -40,7 +46,7 @@ function ruleSection(meta: RuleMeta): string {
   const lines = [
     `### ${meta.id}`,
     '',
-    `${KIND_TITLES[meta.kind].replace(/s$/, '')} · category **${meta.category}** · default severity **${meta.severity}**`,
+    `${KIND_NAMES[meta.kind]} · category **${meta.category}** · default severity **${meta.severity}**`,
     '',
     meta.description,
     '',
