@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isScratchifyError } from '../errors';
 import { runAnalyze, runWhy, type ImageInputOptions } from './commands/analyze';
+import { runLint, type LintCommandOptions } from './commands/lint';
 import { runSlim, type SlimCommandOptions } from './commands/slim';
 import { runStages } from './commands/stages';
 import { collect } from './inputs';
@@ -28,6 +29,7 @@ Examples:
   $ scratchify stages                          # the stage graph of ./Dockerfile
   $ scratchify stages app/Dockerfile --target build --build-arg VERSION=1.2
   $ scratchify stages --json | jq .contract    # the final stage's runtime contract
+  $ scratchify lint --format sarif -o scratchify.sarif   # fat-image findings for code scanning
 
 Exit codes: 0 success, 1 findings at or above the threshold (lint), 2 usage or input error.`,
     )
@@ -129,6 +131,46 @@ Exit code 1 when a path is not kept.`,
       const { output, allKept } = await runWhy(paths, options);
       process.stdout.write(output);
       if (!allKept) process.exitCode = EXIT_FINDINGS;
+    });
+
+  cli
+    .command('lint')
+    .description('find fat-image problems in a Dockerfile and (with an image) measure the waste, for CI')
+    .argument('[dockerfile]', 'path to the Dockerfile, or - for standard input (default: ./Dockerfile)')
+    .option('--image-archive <file>', 'also lint this saved image of the target (docker save, OCI archive or layout)')
+    .option('--image <ref>', 'also lint this image from the local engine')
+    .option('--build', 'build the target with the engine found, then lint the image too')
+    .option('--target <stage>', 'target stage (default: the last stage)')
+    .addOption(new Option('--build-arg <name=value>', 'build argument (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--keep <glob>', 'image paths the program needs that the analysis cannot see (repeatable)').argParser(collect).default([]))
+    .option('--context <dir>', "build context, for --build and .dockerignore (default: the Dockerfile's directory)")
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'github', 'checkstyle']).default('text'))
+    .option('-o, --output <file>', 'write the report here (atomically) instead of standard output')
+    .option('--config <file>', 'config file (default: the nearest .scratchify.json/.yaml from the Dockerfile up to the repository root)')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: warning, or failOn from the config)').choices(['error', 'warning', 'info']))
+    .option('--max-waste-percent <n>', 'image gate: unneeded bytes above N% of the image are an error')
+    .option('--max-waste-bytes <n>', 'image gate: unneeded bytes above N (e.g. 50MB) are an error')
+    .option('--list-rules', 'list the rules and exit')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage or input error
+(an unparsable Dockerfile is reported as one dockerfile-syntax finding, then exit 2).
+
+Ignore a finding with "# scratchify-ignore RULE[,RULE] [-- reason]" above the instruction, or a whole file
+with "# scratchify-ignore-file [RULE,...]". Rules: scratchify lint --list-rules; docs/lint-rules.md.
+
+Examples:
+  $ scratchify lint                                          # ./Dockerfile, text report
+  $ scratchify lint Dockerfile --format sarif -o scratchify.sarif
+  $ scratchify lint --format github                          # annotations in a GitHub Actions log
+  $ scratchify lint --build --max-waste-percent 50           # build, then fail if over half the image is unneeded
+  $ docker save app -o app.tar && scratchify lint --image-archive app.tar --format json`,
+    )
+    .action(async (dockerfile: string | undefined, options: LintCommandOptions) => {
+      const { output, code } = await runLint(dockerfile, options);
+      process.stdout.write(output);
+      process.exitCode = code;
     });
 
   return cli;

@@ -1,0 +1,36 @@
+/**
+ * GitHub Actions workflow commands: each finding becomes an annotation on the file and line in the run's
+ * summary and the pull request diff. Escaping as the Actions toolkit does: `%`, CR and LF in messages, plus
+ * `:` and `,` in properties. GitHub's `endColumn` is inclusive (ours is exclusive).
+ */
+import type { LintResult, Severity } from '../types';
+import { countBySeverity, displayPath, imageLine, plural, type FormatOptions } from './support';
+
+const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
+
+const escapeData = (text: string): string => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (text: string): string => escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function formatGithub(result: LintResult, options: FormatOptions): string {
+  const lines = result.findings.map((finding) => {
+    const { file, line, column, endLine, endColumn } = finding.location;
+    const properties: Array<[string, string | number | undefined]> = [
+      ['file', displayPath(file, options.cwd)],
+      ['line', line],
+      ['endLine', line === undefined ? undefined : endLine],
+      ['col', line === undefined ? undefined : column],
+      // A range over several lines has no meaningful end column for GitHub, which then marks whole lines.
+      ['endColumn', line !== undefined && endLine === line && endColumn !== undefined ? endColumn - 1 : undefined],
+      ['title', finding.ruleId],
+    ];
+    const props = properties
+      .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+      .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
+      .join(',');
+    return `::${COMMAND[finding.severity]} ${props}::${escapeData(`${finding.message}\nfix: ${finding.fix}`)}`;
+  });
+  const counts = countBySeverity(result.findings);
+  if (result.image) lines.push(imageLine(result.image));
+  lines.push(`scratchify lint: ${plural(result.findings.length, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info)`);
+  return `${lines.join('\n')}\n`;
+}
