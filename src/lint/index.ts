@@ -7,3 +7,5 @@ export { ALL_RULES, findRule } from './rules';
 export { loadConfig, findConfigFile, parseByteSize, parsePercent, ConfigError, CONFIG_FILE_NAMES, type LintConfig, type RuleSetting } from './config';
 export type * from './types';
 export { SEVERITIES } from './types';
+export { lintProject, type LintProjectOptions } from './lint-project';
+export { FORMATS, formatResult, lintJson, sarifLog, type FormatName, type FormatOptions } from './formatters';
