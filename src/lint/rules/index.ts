@@ -8,12 +8,27 @@ import { setuidFiles } from './setuid-files';
 import { worldWritableFiles } from './world-writable-files';
 import { shellInImage } from './shell-in-image';
 import { packageManagerInImage } from './package-manager-in-image';
+import { copyWholeContext } from './copy-whole-context';
+import { addInsteadOfCopy } from './add-instead-of-copy';
+import { finalStageRoot } from './final-stage-root';
+import { baseImageTag } from './base-image-tag';
+import { unusedStage } from './unused-stage';
+import { missingDockerignore } from './missing-dockerignore';
 
 /** Rules over the built image (need --image-archive, --image or --build). */
 const IMAGE_RULES: readonly LintRule[] = [unneededBytes, layerWaste, setuidFiles, worldWritableFiles, shellInImage, packageManagerInImage];
 
 /** Rules over the Dockerfile alone. */
-const DOCKERFILE_RULES: readonly LintRule[] = [shellFormCommand, secretInArgEnv];
+const DOCKERFILE_RULES: readonly LintRule[] = [
+  copyWholeContext,
+  addInsteadOfCopy,
+  shellFormCommand,
+  finalStageRoot,
+  secretInArgEnv,
+  baseImageTag,
+  unusedStage,
+  missingDockerignore,
+];
 
 export const ALL_RULES: readonly LintRule[] = [...DOCKERFILE_RULES, ...IMAGE_RULES];
 

@@ -1,0 +1,46 @@
+/**
+ * Image references as `docker pull` reads them: `[registry[:port]/]path[:tag][@digest]`. Only the split the
+ * lint rules need (is there a tag, which, is there a digest); no normalization to `docker.io/library/…`.
+ */
+
+export interface ImageReference {
+  /** Everything before the tag and digest, registry included (`localhost:5000/app`). */
+  repository: string;
+  tag?: string;
+  /** `sha256:…` after `@`. */
+  digest?: string;
+}
+
+export function parseImageReference(reference: string): ImageReference {
+  const at = reference.indexOf('@');
+  const digest = at >= 0 ? reference.slice(at + 1) : undefined;
+  const named = at >= 0 ? reference.slice(0, at) : reference;
+  // A colon after the last slash separates the tag; one before it belongs to a registry port.
+  const colon = named.lastIndexOf(':');
+  const tagged = colon > named.lastIndexOf('/');
+  return {
+    repository: tagged ? named.slice(0, colon) : named,
+    ...(tagged ? { tag: named.slice(colon + 1) } : {}),
+    ...(digest !== undefined ? { digest } : {}),
+  };
+}
+
+/**
+ * Why a reference does not pin what it pulls: it has no tag (Docker then pulls `latest`) or its tag is
+ * `latest`. A digest pins it whatever the tag says.
+ */
+export function unpinnedTag(reference: string): 'no tag' | 'latest' | undefined {
+  const { tag, digest } = parseImageReference(reference);
+  if (digest !== undefined) return undefined;
+  if (tag === undefined || tag === '') return 'no tag';
+  return tag === 'latest' ? 'latest' : undefined;
+}
+
+/**
+ * Images known to run as a non-root user when the Dockerfile sets none: distroless's `nonroot` tags
+ * (`gcr.io/distroless/static-debian12:nonroot`, `:debug-nonroot`) and images named or tagged `…-nonroot`.
+ */
+export function isKnownNonRootImage(reference: string): boolean {
+  const { repository, tag } = parseImageReference(reference);
+  return tag === 'nonroot' || (tag?.endsWith('-nonroot') ?? false) || repository.endsWith('-nonroot');
+}
