@@ -2,6 +2,12 @@
 import type { LintRule } from '../types';
 import { secretInArgEnv } from './secret-in-arg-env';
 import { shellFormCommand } from './shell-form-command';
+import { finalStageDistribution } from './final-stage-distribution';
+import { buildToolsInFinalStage } from './build-tools-in-final-stage';
+import { downloadToolsInFinalStage } from './download-tools-in-final-stage';
+import { packageCacheNotCleaned } from './package-cache-not-cleaned';
+import { aptInstallRecommends } from './apt-install-recommends';
+import { cleanupInSeparateLayer } from './cleanup-in-separate-layer';
 import { unneededBytes } from './unneeded-bytes';
 import { layerWaste } from './layer-waste';
 import { setuidFiles } from './setuid-files';
@@ -20,6 +26,12 @@ const IMAGE_RULES: readonly LintRule[] = [unneededBytes, layerWaste, setuidFiles
 
 /** Rules over the Dockerfile alone. */
 const DOCKERFILE_RULES: readonly LintRule[] = [
+  finalStageDistribution,
+  buildToolsInFinalStage,
+  downloadToolsInFinalStage,
+  packageCacheNotCleaned,
+  aptInstallRecommends,
+  cleanupInSeparateLayer,
   copyWholeContext,
   addInsteadOfCopy,
   shellFormCommand,
