@@ -3,7 +3,9 @@ import type { Finding, LintResult } from '../types';
 
 const escapeXml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
-    // XML 1.0 cannot carry most control characters, even escaped.
+    // A parser normalizes literal tabs and line breaks in an attribute to spaces; references survive.
+    .replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;')
+    // XML 1.0 cannot carry the other control characters, even escaped.
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
 
 export function formatCheckstyle(result: LintResult): string {

@@ -1,7 +1,9 @@
 /**
  * GitHub Actions workflow commands: each finding becomes an annotation on the file and line in the run's
  * summary and the pull request diff. Escaping as the Actions toolkit does: `%`, CR and LF in messages, plus
- * `:` and `,` in properties. GitHub's `endColumn` is inclusive (ours is exclusive).
+ * `:` and `,` in properties. GitHub's `endColumn` is inclusive (ours is exclusive): the toolkit defaults it to
+ * `col` for a one-character annotation. The runner drops both columns when the range spans lines or ends
+ * before `col`, so neither is sent then.
  */
 import type { LintResult, Severity } from '../types';
 import { countBySeverity, displayPath, imageLine, plural, type FormatOptions } from './support';
@@ -14,13 +16,14 @@ const escapeProperty = (text: string): string => escapeData(text).replace(/:/g, 
 export function formatGithub(result: LintResult, options: FormatOptions): string {
   const lines = result.findings.map((finding) => {
     const { file, line, column, endLine, endColumn } = finding.location;
+    const onOneLine = line !== undefined && (endLine === undefined || endLine === line);
     const properties: Array<[string, string | number | undefined]> = [
       ['file', displayPath(file, options.cwd)],
       ['line', line],
       ['endLine', line === undefined ? undefined : endLine],
-      ['col', line === undefined ? undefined : column],
-      // A range over several lines has no meaningful end column for GitHub, which then marks whole lines.
-      ['endColumn', line !== undefined && endLine === line && endColumn !== undefined ? endColumn - 1 : undefined],
+      ['col', onOneLine ? column : undefined],
+      // An empty range (a parse error on an empty line) still marks its one column.
+      ['endColumn', onOneLine && column !== undefined && endColumn !== undefined ? Math.max(column, endColumn - 1) : undefined],
       ['title', finding.ruleId],
     ];
     const props = properties

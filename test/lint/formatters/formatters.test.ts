@@ -5,8 +5,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FORMATS, formatResult, lineHashes, lintJson, sarifLog } from '../../../src/lint/formatters';
+import { FORMATS, formatResult, lineHashes, lintJson, sarifLog, type FormatName, type FormatOptions } from '../../../src/lint/formatters';
 import { lint } from '../../../src/lint/linter';
+import { secretInArgEnv } from '../../../src/lint/rules/secret-in-arg-env';
+import { shellFormCommand } from '../../../src/lint/rules/shell-form-command';
 import { unneededBytes } from '../../../src/lint/rules/unneeded-bytes';
 import type { LintResult } from '../../../src/lint/types';
 import { sarifSchemaErrors } from '../../support/sarif-schema';
@@ -16,9 +18,11 @@ const dir = mkdtempSync(join(tmpdir(), 'scratchify-formats-'));
 writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE);
 const options = { cwd: dir, toolVersion: '9.9.9' };
 
-const withFindings = lint({ dockerfile: { text: DOCKERFILE, file: join(dir, 'Dockerfile') } });
-const fatal = lint({ dockerfile: { text: 'FROM debian:12\nCOPY --nope a b\n', file: join(dir, 'Dockerfile') } });
-const clean = lint({ dockerfile: { text: 'FROM scratch\nCOPY app /app\nUSER 1000\nENTRYPOINT ["/app"]\n', file: join(dir, 'Dockerfile') } });
+// Two fixed rules, so that rules added to the registry do not change what these tests see.
+const rules = [secretInArgEnv, shellFormCommand];
+const withFindings = lint({ dockerfile: { text: DOCKERFILE, file: join(dir, 'Dockerfile') }, rules });
+const fatal = lint({ dockerfile: { text: 'FROM debian:12\nCOPY --nope a b\n', file: join(dir, 'Dockerfile') }, rules });
+const clean = lint({ dockerfile: { text: 'FROM scratch\nCOPY app /app\nUSER 1000\nENTRYPOINT ["/app"]\n', file: join(dir, 'Dockerfile') }, rules });
 const imageOnly: LintResult = {
   file: 'app.tar',
   fatal: false,
@@ -27,13 +31,22 @@ const imageOnly: LintResult = {
   image: { source: 'app.tar', imageBytes: 100e6, keptBytes: 10e6, unneededBytes: 90e6, unneededPercent: 90, layerWasteBytes: 1e6, efficiency: 0.99 },
 };
 
+/** How each format shows the parse error's position, line 2 column 6 (`--nope`). */
+const FATAL_POSITION: Record<FormatName, RegExp> = {
+  text: /Dockerfile:2:6: error: unknown flag: nope \[dockerfile-syntax\]/,
+  json: /"line": 2,\s+"column": 6,/,
+  sarif: /"startLine": 2,\s+"startColumn": 6,/,
+  github: /^::error file=Dockerfile,line=2,endLine=2,col=6,endColumn=15,title=dockerfile-syntax::unknown flag: nope/m,
+  checkstyle: /<error line="2" column="6" severity="error" message="unknown flag: nope" source="scratchify.dockerfile-syntax"\/>/,
+};
+
 describe('every format', () => {
   it.each(FORMATS)('%s renders findings, a fatal parse error, an image-only finding and no findings', (format) => {
     expect(withFindings.findings.length).toBe(2);
     const shown = formatResult(format, withFindings, options);
     for (const finding of withFindings.findings) expect(shown).toContain(finding.ruleId);
-    expect(formatResult(format, fatal, options)).toContain('dockerfile-syntax');
-    expect(formatResult(format, fatal, options)).toMatch(/\b2\b/);
+    expect(fatal.findings).toHaveLength(1);
+    expect(formatResult(format, fatal, options)).toMatch(FATAL_POSITION[format]);
     expect(formatResult(format, imageOnly, options)).toContain('unneeded-bytes');
     expect(formatResult(format, clean, options).length).toBeGreaterThan(0);
   });
@@ -90,8 +103,41 @@ describe('sarif', () => {
       region: { startLine: 2, startColumn: 5, endLine: 2, endColumn: 16 },
     });
     expect(result.partialFingerprints.primaryLocationLineHash).toBe(lineHashes(DOCKERFILE).get(2));
+    expect(run.tool.driver.informationUri).toBe('https://www.npmjs.com/package/scratchify');
+    expect(run.automationDetails.id).toBe('scratchify/lint/');
     expect(run.invocations[0].executionSuccessful).toBe(true);
     expect((sarifLog(fatal, options) as { runs: Array<Record<string, any>> }).runs[0].invocations[0].executionSuccessful).toBe(false);
+  });
+});
+
+describe('SARIF fingerprints without a hashable line', () => {
+  const fingerprints = (result: LintResult, sarifOptions: FormatOptions = options): string[] =>
+    (sarifLog(result, sarifOptions) as { runs: Array<{ results: Array<{ partialFingerprints: { primaryLocationLineHash: string } }> }> }).runs[0].results.map(
+      (entry) => entry.partialFingerprints.primaryLocationLineHash,
+    );
+  const unreadable = (message: string, line: number): LintResult => ({
+    ...withFindings,
+    findings: [{ ruleId: 'secret-in-arg-env', severity: 'warning', message, location: { file: 'gone/Dockerfile', line, column: 5 }, fix: 'f' }],
+  });
+  const imageFinding = (message: string): LintResult => ({ ...imageOnly, findings: [{ ...imageOnly.findings[0], message }] });
+
+  it('an image finding keeps its fingerprint when its sizes change, and repeats are numbered', () => {
+    const [first] = fingerprints(imageFinding('90.0 MB of 100.0 MB are not needed'));
+    expect(first).toMatch(/^[0-9a-f]{16}:1$/);
+    expect(fingerprints(imageFinding('80.0 MB of 95.0 MB are not needed'))).toEqual([first]);
+    const twice: LintResult = { ...imageOnly, findings: [imageOnly.findings[0], imageOnly.findings[0]] };
+    expect(fingerprints(twice)).toEqual([first, first.replace(/:1$/, ':2')]);
+  });
+
+  it('a finding in an unreadable file follows its message, not its line number', () => {
+    const [first] = fingerprints(unreadable('ENV DB_PASSWORD looks like a secret', 2));
+    expect(fingerprints(unreadable('ENV DB_PASSWORD looks like a secret', 7))).toEqual([first]);
+    expect(fingerprints(unreadable('ENV API_TOKEN looks like a secret', 2))).not.toEqual([first]);
+  });
+
+  it('uses the caller\'s text before the disk', () => {
+    const sources = new Map([['gone/Dockerfile', 'FROM a\nENV DB_PASSWORD=x\n']]);
+    expect(fingerprints(unreadable('m', 2), { ...options, sources })).toEqual([lineHashes('FROM a\nENV DB_PASSWORD=x\n').get(2)]);
   });
 });
 
@@ -119,6 +165,14 @@ describe('github annotations', () => {
     const image = formatResult('github', imageOnly, options);
     expect(image.split('\n')[0]).toBe(`::error file=app.tar,title=unneeded-bytes::x <&> "quoted" 'single' 100%25 done%0Anext line, with: colons%0Afix: slim it`);
   });
+
+  it('sends no columns for a range over several lines, and marks one column for an empty range', () => {
+    const at = (location: Omit<LintResult['findings'][number]['location'], 'file'>): string =>
+      formatResult('github', { ...imageOnly, findings: [{ ...imageOnly.findings[0], location: { file: 'Dockerfile', ...location } }] }, options).split('::')[1];
+    expect(at({ line: 3, column: 1, endLine: 5, endColumn: 9 })).toBe('error file=Dockerfile,line=3,endLine=5,title=unneeded-bytes');
+    expect(at({ line: 3, column: 1, endLine: 3, endColumn: 1 })).toBe('error file=Dockerfile,line=3,endLine=3,col=1,endColumn=1,title=unneeded-bytes');
+    expect(at({ line: 3, column: 4 })).toBe('error file=Dockerfile,line=3,col=4,title=unneeded-bytes');
+  });
 });
 
 describe('checkstyle', () => {
@@ -126,7 +180,8 @@ describe('checkstyle', () => {
     const xml = formatResult('checkstyle', imageOnly, options);
     expect(xml).toContain('<checkstyle version="4.3">');
     expect(xml).toContain('<file name="app.tar">');
-    expect(xml).toContain('message="x &lt;&amp;&gt; &quot;quoted&quot; &apos;single&apos; 100% done\nnext line, with: colons"');
+    // The line break as a character reference: a literal one would be read back as a space.
+    expect(xml).toContain('message="x &lt;&amp;&gt; &quot;quoted&quot; &apos;single&apos; 100% done&#10;next line, with: colons"');
     expect(formatResult('checkstyle', withFindings, options)).toMatch(/<error line="2" column="5" severity="warning" message="[^"]+" source="scratchify.secret-in-arg-env"\/>/);
     expect(formatResult('checkstyle', clean, options)).toContain(`<file name="${join(dir, 'Dockerfile')}">\n  </file>`);
   });
