@@ -8,8 +8,8 @@ import { ImageError } from '../errors';
 import { MergedTree } from '../tree/merged-tree';
 import type { ContentLocation, ContentReader } from '../tree/types';
 import type { LayerEntry } from '../tree/types';
-import { DigestPool, type LayerDigests } from './digest-worker';
-import { walkLayerHeaders } from './layer-headers';
+import { unpackHeaderBatch } from './header-batch';
+import { LayerScanPool, type LayerDigests } from './layer-scan';
 import {
   checkLayerDigests,
   layerCompression,
@@ -17,11 +17,10 @@ import {
   layerError,
   readLayerRanges,
   streamLayer,
-  toLayerEntry,
   type Compression,
 } from './layer-stream';
 import { readHostFile, scanRootDirectory } from './rootfs';
-import type { HostRange, LayerSource, OpenedImage } from './source';
+import type { OpenedImage } from './source';
 
 function contentReader(image: OpenedImage, compressions: Compression[]): ContentReader {
   return {
@@ -54,16 +53,11 @@ function contentReader(image: OpenedImage, compressions: Compression[]): Content
   };
 }
 
-/** Whether a layer's headers can be walked by position: uncompressed bytes in a host file. */
-function walkable(layer: LayerSource, compression: Compression): layer is LayerSource & { location: HostRange } {
-  return compression === 'none' && layer.location !== undefined;
-}
-
 /**
- * Builds the merged tree of an opened image, verifying layer digests. Layers in a host file are hashed on a
- * worker pool from the start, all at once, while the main thread merges: uncompressed ones by walking their
- * headers by position (layer-headers.ts), gzip ones by streaming (gzip has no index to seek in). The tree is
- * returned only once every digest has matched; a layer that cannot be read is reported before any digest.
+ * Builds the merged tree of an opened image, verifying layer digests. Layers in a host file are all queued on
+ * the scan pool at once (layer-scan.ts: one read per layer, hashing and header scan in the same pass) and
+ * merged in layer order as their entries arrive; a layer elsewhere is streamed here. The tree is returned only
+ * once every digest has matched; a layer that cannot be read is reported before any digest.
  */
 export async function buildTree(image: OpenedImage): Promise<MergedTree> {
   const compressions: Compression[] = [];
@@ -73,43 +67,29 @@ export async function buildTree(image: OpenedImage): Promise<MergedTree> {
     await scanRootDirectory(image.rootDirectory, (entry) => tree.apply(entry));
   }
   for (const [index, layer] of image.layers.entries()) compressions[index] = await layerCompression(layer, index, image.file);
-  const pool = new DigestPool();
+  const pool = new LayerScanPool();
   try {
-    const background = image.layers.map((layer, index) => {
-      const { blobAlgorithm, diffAlgorithm } = layerDigestAlgorithms(layer);
-      if (!layer.location || (!blobAlgorithm && !diffAlgorithm)) return undefined;
-      const digests = pool.hash({ ...layer.location, gzip: compressions[index] === 'gzip', blobAlgorithm, diffAlgorithm });
-      // Awaited below in layer order; a rejection before then must not count as unhandled.
-      digests.catch(() => undefined);
-      return digests;
-    });
-    const inline: (LayerDigests | undefined)[] = [];
+    const scans = image.layers.map((layer, index) =>
+      layer.location ? pool.scan({ ...layer.location, gzip: compressions[index] === 'gzip', ...layerDigestAlgorithms(layer) }) : undefined,
+    );
+    const digests: LayerDigests[] = [];
     for (const [index, layer] of image.layers.entries()) {
       tree.beginLayer(index);
-      const warn = (message: string): void => void tree.warnings.push(`layer ${index + 1}: ${message}`);
       const onEntry = (entry: LayerEntry): void => tree.apply(entry);
-      if (walkable(layer, compressions[index])) {
-        try {
-          await walkLayerHeaders(layer.location, (header) => {
-            const entry = toLayerEntry(header, warn);
-            if (entry) onEntry(entry);
-          });
-        } catch (error) {
-          throw layerError(error, layer, index, image.file);
-        }
-      } else {
-        inline[index] = await streamLayer(layer, index, image.file, compressions[index], onEntry, warn, background[index] === undefined);
+      const scan = scans[index];
+      if (!scan) {
+        const warn = (message: string): void => void tree.warnings.push(`layer ${index + 1}: ${message}`);
+        digests[index] = await streamLayer(layer, index, image.file, compressions[index], onEntry, warn);
+        continue;
       }
-    }
-    for (const [index, layer] of image.layers.entries()) {
-      let digests: LayerDigests | undefined;
       try {
-        digests = background[index] ? await background[index] : inline[index];
+        for await (const batch of scan) unpackHeaderBatch(batch, onEntry);
       } catch (error) {
         throw layerError(error, layer, index, image.file);
       }
-      if (digests) checkLayerDigests(layer, index, image.file, digests);
+      digests[index] = scan.digests as LayerDigests;
     }
+    for (const [index, layer] of image.layers.entries()) checkLayerDigests(layer, index, image.file, digests[index]);
   } finally {
     await pool.close();
   }

@@ -11,10 +11,11 @@ import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
 import { ImageError } from '../errors';
 import type { FileType, LayerEntry } from '../tree/types';
-import type { LayerDigests } from './digest-worker';
+import type { LayerDigests } from './layer-scan';
 import type { TarHeader } from './member-store';
 import type { LayerSource } from './source';
 import { describeStreamError } from './stream-errors';
+import { paxXattrs } from './tar-header';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -93,13 +94,8 @@ export function toLayerEntry(header: TarHeader, warn: (message: string) => void)
     entry.devMinor = header.devminor ?? 0;
   }
   const pax = (header as { pax?: Record<string, string> }).pax;
-  if (pax) {
-    for (const [key, value] of Object.entries(pax)) {
-      if (!key.startsWith('SCHILY.xattr.')) continue;
-      entry.xattrs ??= {};
-      entry.xattrs[key.slice('SCHILY.xattr.'.length)] = value;
-    }
-  }
+  const xattrs = pax && paxXattrs(pax);
+  if (xattrs) entry.xattrs = xattrs;
   return entry;
 }
 
@@ -149,8 +145,8 @@ export function layerError(error: unknown, layer: LayerSource, index: number, fi
 }
 
 /**
- * Streams a layer once through tar-stream, calling `onEntry` for each header. With `hash`, the blob digest
- * and diff id are computed on the way and returned; without, the caller checks them some other way.
+ * Streams a layer once through tar-stream, calling `onEntry` for each header, and returns the blob digest
+ * and diff id computed on the way. For a layer that is not in a host file, which the scan pool cannot read.
  */
 export async function streamLayer(
   layer: LayerSource,
@@ -159,11 +155,10 @@ export async function streamLayer(
   compression: Compression,
   onEntry: (entry: LayerEntry) => void,
   warn: (message: string) => void,
-  hash: boolean,
 ): Promise<LayerDigests> {
   const { blobAlgorithm, diffAlgorithm } = layerDigestAlgorithms(layer);
-  const blobHash = hash && blobAlgorithm ? createHash(blobAlgorithm) : undefined;
-  const diffHash = hash && diffAlgorithm ? createHash(diffAlgorithm) : undefined;
+  const blobHash = blobAlgorithm ? createHash(blobAlgorithm) : undefined;
+  const diffHash = diffAlgorithm ? createHash(diffAlgorithm) : undefined;
   const stages: NodeJS.ReadWriteStream[] = [];
   if (blobHash) stages.push(hashTap(blobHash));
   if (compression === 'gzip') stages.push(zlib.createGunzip());

@@ -1,7 +1,7 @@
 /**
  * Decoding one 512-byte tar header block (POSIX ustar, GNU and PAX), for the readers that walk a tar by
- * position instead of streaming it: the outer `docker save` tar (member-store.ts) and uncompressed layers
- * stored in a file (layer-headers.ts). tar-stream does this for streams but does not export its decoder
+ * position instead of streaming it: the outer `docker save` tar (member-store.ts) and the layers scanned
+ * while they are hashed (tar-scanner.ts). tar-stream does this for streams but does not export its decoder
  * (its package `exports` only expose the index), so the rules are written out here, matching tar-stream's
  * where the two readers meet (the same header must give the same entry whichever path read the layer).
  */
@@ -132,6 +132,23 @@ export function paxRecords(data: Buffer): Record<string, string> {
     position += length;
   }
   return records;
+}
+
+const XATTR_PREFIX = 'SCHILY.xattr.';
+
+/**
+ * The extended attributes among PAX records (`SCHILY.xattr.<name>`, as GNU tar, Docker and containerd write
+ * them), or undefined when there are none. Values are UTF-8 decoded like every PAX value, so a binary value
+ * comes back with U+FFFD where its bytes were not UTF-8 (src/emit leaves such values out rather than write them wrong).
+ */
+export function paxXattrs(pax: Record<string, string>): Record<string, string> | undefined {
+  let xattrs: Record<string, string> | undefined;
+  for (const [key, value] of Object.entries(pax)) {
+    if (!key.startsWith(XATTR_PREFIX)) continue;
+    xattrs ??= {};
+    xattrs[key.slice(XATTR_PREFIX.length)] = value;
+  }
+  return xattrs;
 }
 
 /** The text of a GNU long name (`L`) or long link (`K`) record: NUL-terminated. */

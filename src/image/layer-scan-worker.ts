@@ -1,0 +1,99 @@
+/**
+ * The thread side of layer-scan.ts: one pass over a layer's stored bytes that hashes them, inflates gzip,
+ * hashes the tar and scans its headers, posting entry batches as they fill and then the digests.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import * as zlib from 'node:zlib';
+import { HeaderBatchWriter } from './header-batch';
+import type { LayerDigests, ScanJob, ScanReply, ScanRequest } from './layer-scan';
+import { TarScanner } from './tar-scanner';
+
+/** Bytes per read: few system calls, and a chunk is still in the CPU cache when the scan looks at it. */
+const CHUNK_BYTES = 1 << 20;
+const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+
+function scanPlain(job: ScanJob, scanner: TarScanner): LayerDigests {
+  const blob = job.blobAlgorithm ? createHash(job.blobAlgorithm) : undefined;
+  // An uncompressed layer's blob is its tar: one hash serves both digests when the algorithms agree.
+  const diff = job.diffAlgorithm && job.diffAlgorithm !== job.blobAlgorithm ? createHash(job.diffAlgorithm) : undefined;
+  const fd = fs.openSync(job.file, 'r');
+  try {
+    let done = 0;
+    while (done < job.size) {
+      const read = fs.readSync(fd, chunk, 0, Math.min(CHUNK_BYTES, job.size - done), job.start + done);
+      // The archive was indexed with this range inside it; it has shrunk since.
+      if (read === 0) throw new Error('truncated tar (unexpected end of data)');
+      const bytes = chunk.subarray(0, read);
+      blob?.update(bytes);
+      diff?.update(bytes);
+      scanner.push(bytes);
+      done += read;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  scanner.end();
+  const blobHex = blob?.digest('hex');
+  return { blob: blobHex, diff: diff ? diff.digest('hex') : job.diffAlgorithm ? blobHex : undefined };
+}
+
+function scanGzip(job: ScanJob, scanner: TarScanner): Promise<LayerDigests> {
+  return new Promise((resolve, reject) => {
+    const blob = job.blobAlgorithm ? createHash(job.blobAlgorithm) : undefined;
+    const diff = job.diffAlgorithm ? createHash(job.diffAlgorithm) : undefined;
+    // A gzip layer is never empty: its compression was sniffed from its first bytes.
+    const input = fs.createReadStream(job.file, { start: job.start, end: job.start + job.size - 1, highWaterMark: CHUNK_BYTES });
+    const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
+    const fail = (error: unknown): void => {
+      input.destroy();
+      gunzip.destroy();
+      reject(error);
+    };
+    input.on('error', fail);
+    gunzip.on('error', fail);
+    input.on('data', (bytes) => void blob?.update(bytes));
+    gunzip.on('data', (bytes: Buffer) => {
+      diff?.update(bytes);
+      try {
+        scanner.push(bytes);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    gunzip.on('end', () => {
+      try {
+        scanner.end();
+        resolve({ blob: blob?.digest('hex'), diff: diff?.digest('hex') });
+      } catch (error) {
+        fail(error);
+      }
+    });
+    input.pipe(gunzip);
+  });
+}
+
+async function serve(port: MessagePort, job: ScanRequest): Promise<void> {
+  const reply = (message: ScanReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+  const batches = new HeaderBatchWriter();
+  const post = (): void => {
+    const batch = batches.take();
+    if (batch) reply({ id: job.id, batch }, [batch.numbers.buffer as ArrayBuffer]);
+  };
+  const scanner = new TarScanner((entry) => {
+    batches.add(entry);
+    if (batches.full) post();
+  });
+  try {
+    const digests = job.gzip ? await scanGzip(job, scanner) : scanPlain(job, scanner);
+    post();
+    reply({ id: job.id, digests });
+  } catch (error) {
+    const { message, code } = error as NodeJS.ErrnoException;
+    reply({ id: job.id, error: message, code });
+  }
+}
+
+const port = parentPort as MessagePort;
+port.on('message', (job: ScanRequest) => void serve(port, job));

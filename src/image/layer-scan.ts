@@ -1,0 +1,164 @@
+/**
+ * Reading each layer once. For a layer whose stored bytes lie in a host file, a worker thread reads them in
+ * large chunks and, in that one pass, hashes the blob, inflates gzip, hashes the tar (the diff id) and finds
+ * every entry header (tar-scanner.ts), posting the entries in packed batches (header-batch.ts) as it goes.
+ * The main thread only merges. One worker per core takes the layers in turn, so while the merge applies one
+ * layer's entries the next layers are already being read, and an image with many layers uses every core.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import type { HeaderBatch } from './header-batch';
+import { startModuleWorker } from './module-worker';
+import type { HostRange } from './source';
+
+/** Hex digests of a layer's stored bytes and of its uncompressed tar, for the algorithms asked. */
+export interface LayerDigests {
+  blob?: string;
+  diff?: string;
+}
+
+/** What to scan: a host file range, whether it is gzip, and the algorithms of the two digests. */
+export interface ScanJob extends HostRange {
+  gzip: boolean;
+  blobAlgorithm?: string;
+  diffAlgorithm?: string;
+}
+
+/** A job as posted to a worker. */
+export interface ScanRequest extends ScanJob {
+  id: number;
+}
+
+/** What a worker posts about a job: batches of entries, then the digests or the error that stopped the scan. */
+export type ScanReply =
+  | { id: number; batch: HeaderBatch }
+  | { id: number; digests: LayerDigests }
+  | { id: number; error: string; code?: string };
+
+type Outcome = { digests: LayerDigests } | { error: Error };
+
+/**
+ * One layer's scan. Iterate it for the entry batches in layer order (the iteration throws the error that
+ * stopped the scan); once it has ended, `digests` holds what the layer hashed to.
+ */
+export class LayerScan implements AsyncIterable<HeaderBatch> {
+  digests: LayerDigests | undefined;
+  private readonly batches: HeaderBatch[] = [];
+  private outcome: Outcome | undefined;
+  private wake: (() => void) | undefined;
+
+  deliver(batch: HeaderBatch): void {
+    this.batches.push(batch);
+    this.notify();
+  }
+
+  finish(outcome: Outcome): void {
+    this.outcome ??= outcome;
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<HeaderBatch> {
+    for (;;) {
+      const batch = this.batches.shift();
+      if (batch) {
+        yield batch;
+        continue;
+      }
+      const outcome = this.outcome;
+      if (outcome) {
+        if ('error' in outcome) throw outcome.error;
+        this.digests = outcome.digests;
+        return;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+}
+
+interface Pending {
+  job: ScanJob;
+  scan: LayerScan;
+}
+
+const WORKER_MODULE = path.join(__dirname, 'layer-scan-worker');
+
+/** Worker threads that scan layers; `close` must be called when done (it ends the threads). */
+export class LayerScanPool {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Pending & { id: number }>();
+  private readonly queue: Pending[] = [];
+  private workers = 0;
+  private nextId = 0;
+  private closed = false;
+
+  /** At most `size` threads, started only when a job needs one; default one per core. */
+  constructor(private readonly size = Math.max(1, os.availableParallelism())) {}
+
+  /** Queues a layer; jobs start in the order they were queued. */
+  scan(job: ScanJob): LayerScan {
+    const scan = new LayerScan();
+    if (this.closed) scan.finish({ error: new Error('layer scan pool closed') });
+    else {
+      this.queue.push({ job, scan });
+      this.dispatch();
+    }
+    return scan;
+  }
+
+  /** Ends every thread; scans not yet finished fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const pending of [...this.queue, ...this.busy.values()]) pending.scan.finish({ error: new Error('layer scan pool closed') });
+    this.queue.length = 0;
+    const threads = [...this.idle, ...this.busy.keys()];
+    this.idle.length = 0;
+    this.busy.clear();
+    await Promise.all(threads.map((worker) => worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let worker = this.idle.pop();
+      if (!worker && this.workers < this.size) worker = this.start();
+      if (!worker) return;
+      const pending = this.queue.shift() as Pending;
+      const id = (this.nextId += 1);
+      this.busy.set(worker, { ...pending, id });
+      const request: ScanRequest = { ...pending.job, id };
+      worker.postMessage(request);
+    }
+  }
+
+  private start(): Worker {
+    const worker = startModuleWorker(WORKER_MODULE);
+    this.workers += 1;
+    worker.on('message', (reply: ScanReply) => {
+      const pending = this.busy.get(worker);
+      if (!pending || pending.id !== reply.id) return;
+      if ('batch' in reply) {
+        pending.scan.deliver(reply.batch);
+        return;
+      }
+      this.busy.delete(worker);
+      this.idle.push(worker);
+      if ('error' in reply) pending.scan.finish({ error: Object.assign(new Error(reply.error), { code: reply.code }) });
+      else pending.scan.finish({ digests: reply.digests });
+      this.dispatch();
+    });
+    worker.on('error', (error) => {
+      const pending = this.busy.get(worker);
+      this.busy.delete(worker);
+      this.workers -= 1;
+      pending?.scan.finish({ error });
+      this.dispatch();
+    });
+    return worker;
+  }
+}
