@@ -1,6 +1,7 @@
 /** Reading what the user names on the command line, with errors that say which argument was wrong. */
 import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../errors';
+import type { ImageRequest } from '../slim';
 
 export interface DockerfileInput {
   /** The name used in messages: the path as given, or `<stdin>`. */
@@ -36,4 +37,21 @@ export function parseBuildArgs(values: string[], environment: NodeJS.ProcessEnv 
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** The image source flags shared by `slim` and `lint`. */
+export interface ImageSourceOptions {
+  imageArchive?: string;
+  image?: string;
+  build?: boolean;
+}
+
+/** At most one of `--image-archive`, `--image`, `--build`; none gives undefined. */
+export function imageSource(options: ImageSourceOptions): Exclude<ImageRequest, { kind: 'auto' }> | undefined {
+  const chosen = [options.imageArchive && '--image-archive', options.image && '--image', options.build && '--build'].filter(Boolean);
+  if (chosen.length > 1) throw new UsageError(`choose one image source, not ${chosen.join(' and ')}`);
+  if (options.imageArchive) return { kind: 'archive', path: options.imageArchive };
+  if (options.image) return { kind: 'reference', reference: options.image };
+  if (options.build) return { kind: 'build' };
+  return undefined;
 }

@@ -8,16 +8,12 @@ import { lintProject } from '../../lint/lint-project';
 import { lintExitCode } from '../../lint/linter';
 import { ALL_RULES } from '../../lint/rules';
 import { SEVERITIES, type Severity } from '../../lint/types';
-import type { ImageRequest } from '../../slim';
 import { VERSION } from '../../version';
-import { parseBuildArgs, readDockerfile } from '../inputs';
+import { imageSource, parseBuildArgs, readDockerfile, type ImageSourceOptions } from '../inputs';
 import { writeFileAtomic } from '../output';
 import { createProgress } from '../progress';
 
-export interface LintCommandOptions {
-  imageArchive?: string;
-  image?: string;
-  build?: boolean;
+export interface LintCommandOptions extends ImageSourceOptions {
   target?: string;
   buildArg: string[];
   keep: string[];
@@ -29,15 +25,6 @@ export interface LintCommandOptions {
   maxWastePercent?: string;
   maxWasteBytes?: string;
   listRules?: boolean;
-}
-
-function imageRequest(options: LintCommandOptions): ImageRequest | undefined {
-  const chosen = [options.imageArchive && '--image-archive', options.image && '--image', options.build && '--build'].filter(Boolean);
-  if (chosen.length > 1) throw new UsageError(`choose one image source, not ${chosen.join(' and ')}`);
-  if (options.imageArchive) return { kind: 'archive', path: options.imageArchive };
-  if (options.image) return { kind: 'reference', reference: options.image };
-  if (options.build) return { kind: 'build' };
-  return undefined;
 }
 
 function formatName(value: string): FormatName {
@@ -71,7 +58,7 @@ function listRules(): string {
 export async function runLint(dockerfilePath: string | undefined, options: LintCommandOptions): Promise<{ output: string; code: number }> {
   if (options.listRules) return { output: listRules(), code: 0 };
   const format = formatName(options.format);
-  const image = imageRequest(options);
+  const image = imageSource(options);
   const maxWastePercent = options.maxWastePercent === undefined ? undefined : parsePercent(options.maxWastePercent);
   if (options.maxWastePercent !== undefined && maxWastePercent === undefined) throw new UsageError(`--max-waste-percent ${options.maxWastePercent}: expected a number from 0 to 100`);
   const maxWasteBytes = options.maxWasteBytes === undefined ? undefined : parseByteSize(options.maxWasteBytes);

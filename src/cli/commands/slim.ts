@@ -2,15 +2,12 @@
 import { UsageError } from '../../errors';
 import { writeImageArchive } from '../../emit/image-archive';
 import { analysisJson } from '../../format/analysis-json';
-import { slim, type ImageRequest } from '../../slim';
-import { parseBuildArgs, readDockerfile } from '../inputs';
+import { slim } from '../../slim';
+import { imageSource, parseBuildArgs, readDockerfile, type ImageSourceOptions } from '../inputs';
 import { writeFileAtomic } from '../output';
 import { createProgress } from '../progress';
 
-export interface SlimCommandOptions {
-  imageArchive?: string;
-  image?: string;
-  build?: boolean;
+export interface SlimCommandOptions extends ImageSourceOptions {
   target?: string;
   buildArg: string[];
   keep: string[];
@@ -20,15 +17,6 @@ export interface SlimCommandOptions {
   ociArchive?: string;
   dockerArchive?: string;
   tag?: string;
-}
-
-function imageRequest(options: SlimCommandOptions): ImageRequest {
-  const chosen = [options.imageArchive && '--image-archive', options.image && '--image', options.build && '--build'].filter(Boolean);
-  if (chosen.length > 1) throw new UsageError(`choose one image source, not ${chosen.join(' and ')}`);
-  if (options.imageArchive) return { kind: 'archive', path: options.imageArchive };
-  if (options.image) return { kind: 'reference', reference: options.image };
-  if (options.build) return { kind: 'build' };
-  return { kind: 'auto' };
 }
 
 /** Runs slim; returns what goes to stdout (the Dockerfile when no -o is given). */
@@ -43,7 +31,7 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       target: options.target,
       buildArgs: parseBuildArgs(options.buildArg),
       keep: options.keep,
-      image: imageRequest(options),
+      image: imageSource(options) ?? { kind: 'auto' },
       onProgress: (message) => progress.start(message),
     });
     if (result.form === 'self-contained') {

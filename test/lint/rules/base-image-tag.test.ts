@@ -6,12 +6,12 @@ const DIGEST = 'sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44
 
 describe('image references', () => {
   it.each([
-    ['debian', { repository: 'debian' }],
-    ['debian:12-slim', { repository: 'debian', tag: '12-slim' }],
-    ['localhost:5000/app', { repository: 'localhost:5000/app' }],
-    ['registry.example.com:5000/team/app:1.2', { repository: 'registry.example.com:5000/team/app', tag: '1.2' }],
-    [`alpine@${DIGEST}`, { repository: 'alpine', digest: DIGEST }],
-    [`alpine:3.20@${DIGEST}`, { repository: 'alpine', tag: '3.20', digest: DIGEST }],
+    ['debian', { repository: 'debian', path: 'debian', name: 'debian' }],
+    ['debian:12-slim', { repository: 'debian', path: 'debian', name: 'debian', tag: '12-slim' }],
+    ['localhost:5000/app', { repository: 'localhost:5000/app', registry: 'localhost:5000', path: 'app', name: 'app' }],
+    ['registry.example.com:5000/team/app:1.2', { repository: 'registry.example.com:5000/team/app', registry: 'registry.example.com:5000', path: 'team/app', name: 'app', tag: '1.2' }],
+    [`alpine@${DIGEST}`, { repository: 'alpine', path: 'alpine', name: 'alpine', digest: DIGEST }],
+    [`alpine:3.20@${DIGEST}`, { repository: 'alpine', path: 'alpine', name: 'alpine', tag: '3.20', digest: DIGEST }],
   ])('%s', (reference, expected) => {
     expect(parseImageReference(reference)).toEqual(expected);
   });

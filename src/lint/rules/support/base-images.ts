@@ -3,31 +3,7 @@
  * is scratch, a distroless-style image, a Linux distribution, or a language, toolchain or server image built
  * on one. Images this module does not know are `unknown`, and rules stay quiet about them.
  */
-
-export interface ImageReference {
-  /** Registry host when given (`gcr.io`), else undefined (Docker Hub). */
-  registry?: string;
-  /** Repository path without the registry, `library/` removed (`debian`, `distroless/static-debian12`). */
-  repository: string;
-  /** Last path segment of the repository (`debian`, `static-debian12`). */
-  name: string;
-  /** The tag, `latest` when neither tag nor digest is given. */
-  tag: string;
-}
-
-export function parseImageReference(reference: string): ImageReference {
-  const withoutDigest = reference.replace(/@.*$/, '');
-  const slash = withoutDigest.indexOf('/');
-  const first = slash >= 0 ? withoutDigest.slice(0, slash) : '';
-  const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const registry = hasRegistry ? (first === 'docker.io' || first === 'index.docker.io' ? undefined : first) : undefined;
-  let rest = hasRegistry ? withoutDigest.slice(slash + 1) : withoutDigest;
-  const colon = rest.lastIndexOf(':');
-  const tag = colon > rest.lastIndexOf('/') ? rest.slice(colon + 1) : reference.includes('@') ? '' : 'latest';
-  if (colon > rest.lastIndexOf('/')) rest = rest.slice(0, colon);
-  const repository = registry === undefined ? rest.replace(/^library\//, '') : rest;
-  return { ...(registry ? { registry } : {}), repository, name: repository.slice(repository.lastIndexOf('/') + 1), tag };
-}
+import { parseImageReference, type ImageReference } from './image-reference';
 
 export type BaseKind =
   /** No file system at all. */
@@ -74,7 +50,7 @@ const JDK_IMAGES = new Set(['openjdk', 'eclipse-temurin', 'amazoncorretto', 'sap
 
 function repositoryKey(reference: ImageReference): string {
   // mcr.microsoft.com/dotnet/sdk, registry.access.redhat.com/ubi9/ubi-minimal: the path names the image.
-  return reference.repository.toLowerCase();
+  return reference.path.toLowerCase();
 }
 
 /** What kind of base `reference` is, or undefined when the name says nothing this module knows. */
@@ -82,7 +58,8 @@ export function classifyBase(reference: string): BaseClass | undefined {
   if (reference === 'scratch') return { kind: 'scratch', slim: true };
   const parsed = parseImageReference(reference);
   const key = repositoryKey(parsed);
-  const tag = parsed.tag.toLowerCase();
+  // No tag means `latest`, unless a digest pins the image.
+  const tag = (parsed.tag ?? (parsed.digest === undefined ? 'latest' : '')).toLowerCase();
   if (/\bdistroless\b|chiseled/.test(`${key}:${tag}`) || (parsed.registry === 'cgr.dev' && key !== 'chainguard/wolfi-base')) {
     return { kind: 'minimal', slim: true };
   }

@@ -6,6 +6,12 @@
 export interface ImageReference {
   /** Everything before the tag and digest, registry included (`localhost:5000/app`). */
   repository: string;
+  /** Registry host when given (`gcr.io`); undefined for Docker Hub, also when spelled `docker.io`. */
+  registry?: string;
+  /** The repository without the registry and without Docker Hub's `library/` (`debian`, `distroless/static-debian12`). */
+  path: string;
+  /** Last segment of the path (`debian`, `static-debian12`). */
+  name: string;
   tag?: string;
   /** `sha256:…` after `@`. */
   digest?: string;
@@ -18,8 +24,19 @@ export function parseImageReference(reference: string): ImageReference {
   // A colon after the last slash separates the tag; one before it belongs to a registry port.
   const colon = named.lastIndexOf(':');
   const tagged = colon > named.lastIndexOf('/');
+  const repository = tagged ? named.slice(0, colon) : named;
+  // The first segment is a registry when it looks like a host (docker's reference grammar).
+  const slash = repository.indexOf('/');
+  const first = slash >= 0 ? repository.slice(0, slash) : '';
+  const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const registry = hasRegistry && first !== 'docker.io' && first !== 'index.docker.io' ? first : undefined;
+  const withoutHost = hasRegistry ? repository.slice(slash + 1) : repository;
+  const path = registry === undefined ? withoutHost.replace(/^library\//, '') : withoutHost;
   return {
-    repository: tagged ? named.slice(0, colon) : named,
+    repository,
+    ...(registry ? { registry } : {}),
+    path,
+    name: path.slice(path.lastIndexOf('/') + 1),
     ...(tagged ? { tag: named.slice(colon + 1) } : {}),
     ...(digest !== undefined ? { digest } : {}),
   };

@@ -1,5 +1,6 @@
 import { invokedCommands } from '../../../../src/shell';
-import { parseImageReference, classifyBase } from '../../../../src/lint/rules/support/base-images';
+import { classifyBase } from '../../../../src/lint/rules/support/base-images';
+import { parseImageReference } from '../../../../src/lint/rules/support/image-reference';
 import { removalCovers } from '../../../../src/lint/rules/support/final-lineage';
 import { packageOperations, removedAfter } from '../../../../src/lint/rules/support/packages';
 
@@ -51,9 +52,9 @@ describe('removalCovers', () => {
 
 describe('base images', () => {
   it('parses registries, library/ and tags', () => {
-    expect(parseImageReference('docker.io/library/debian:12@sha256:abc')).toEqual({ repository: 'debian', name: 'debian', tag: '12' });
-    expect(parseImageReference('gcr.io/distroless/static-debian12')).toEqual({ registry: 'gcr.io', repository: 'distroless/static-debian12', name: 'static-debian12', tag: 'latest' });
-    expect(parseImageReference('localhost:5000/app:1')).toMatchObject({ registry: 'localhost:5000', repository: 'app', tag: '1' });
+    expect(parseImageReference('docker.io/library/debian:12@sha256:abc')).toEqual({ repository: 'docker.io/library/debian', path: 'debian', name: 'debian', tag: '12', digest: 'sha256:abc' });
+    expect(parseImageReference('gcr.io/distroless/static-debian12')).toEqual({ repository: 'gcr.io/distroless/static-debian12', registry: 'gcr.io', path: 'distroless/static-debian12', name: 'static-debian12' });
+    expect(parseImageReference('localhost:5000/app:1')).toMatchObject({ registry: 'localhost:5000', path: 'app', tag: '1' });
   });
 
   it.each([
