@@ -10,6 +10,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parseDockerfile } from '../../src/dockerfile';
 import { targetAlias } from '../../src/emit/dockerfile';
+import { lint } from '../../src/lint/linter';
+import { ALL_RULES } from '../../src/lint/rules';
 import { slim } from '../../src/slim';
 import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, saveImage, startBuilds, type BuiltImage } from '../support/docker';
 import { loadProbe, runProbe } from '../support/probe';
@@ -101,6 +103,18 @@ describeWithDocker('scratchify slim on every sample', () => {
       if (result.form !== 'exact') throw new Error('expected the exact form from an image archive');
       const slimFile = join(work, `${name}.Dockerfile`);
       writeFileSync(slimFile, result.text);
+
+      // Lint: the fat image carries measurable waste; the emitted Dockerfile's final stage has no size finding.
+      const fatLint = lint({ dockerfile: { text, file: join(context, 'Dockerfile') }, contextDir: context, image: { source: archive, analysis: result.analysis, tree: result.image.tree } });
+      const fatRules = new Set(fatLint.findings.map((finding) => finding.ruleId));
+      for (const expected of ['unneeded-bytes', 'package-manager-in-image', 'final-stage-distribution']) expect([...fatRules]).toContain(expected);
+      expect(fatLint.image?.unneededPercent).toBeGreaterThan(50);
+      const sizeRules = new Set(ALL_RULES.filter((rule) => rule.meta.category === 'size').map((rule) => rule.meta.id));
+      const slimLint = lint({ dockerfile: { text: result.text, file: slimFile }, contextDir: context });
+      expect(slimLint.fatal).toBe(false);
+      const slimSizeFindings = slimLint.findings.filter((finding) => sizeRules.has(finding.ruleId));
+      recordFigures(name, 'lint', { unneededPercent: fatLint.image?.unneededPercent, fatLintFindings: fatLint.findings.length, slimSizeFindings: slimSizeFindings.length });
+      expect(slimSizeFindings.map((finding) => `${finding.location.line}: ${finding.ruleId}: ${finding.message}`)).toEqual([]);
 
       const slimImage = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}:slim`), { dockerfile: slimFile });
       const slimResult = await runProbe(slimImage.tag, probe);

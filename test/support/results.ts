@@ -15,6 +15,11 @@ export interface SampleFigures {
   selfContainedProbe?: 'pass' | 'FAIL';
   keptBytes?: number;
   tracedBytes?: number;
+  /** `scratchify lint` on the fat image: share of its bytes the analysis does not need, and findings. */
+  unneededPercent?: number;
+  fatLintFindings?: number;
+  /** Size findings on the emitted slim Dockerfile (must be 0). */
+  slimSizeFindings?: number;
 }
 
 export function resultsDir(): string {
