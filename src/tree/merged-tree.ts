@@ -43,6 +43,11 @@ export class MergedTree implements FileTree {
   private sealed = false;
   private readonly waste = new LayerWasteRecorder();
   /**
+   * Every node made a hardlink and every node a hardlink was made to: only these can share an inode, so `seal`
+   * groups them instead of every node of the tree. Some may have been replaced or removed since.
+   */
+  private readonly linkedNodes: TreeNode[] = [];
+  /**
    * The directory the previous entry landed in, keyed by its raw name prefix (`usr/lib/`). Layer tars list
    * a directory's entries together, so most entries skip the resolution of their parent. The cache only
    * holds while no node is replaced or removed: adding a new name cannot change where an existing path leads.
@@ -304,6 +309,7 @@ export class MergedTree implements FileTree {
     }
     const hidden = this.hiddenFiles.get(targetParts.join('/'));
     let target: { content?: ContentLocation; size: number; inode?: number; path: string } | undefined;
+    let targetNode: TreeNode | undefined;
     if (hidden) {
       target = { ...hidden, path: joinPath(targetParts) };
     } else {
@@ -311,6 +317,7 @@ export class MergedTree implements FileTree {
       const found = this.lookupForLink(targetParts);
       if (found && (found.entry.type === 'file' || found.entry.type === 'hardlink')) {
         target = { content: found.content, size: found.entry.size, inode: found.inode, path: found.entry.path };
+        targetNode = found;
       }
     }
     entry.linkTarget = target?.path ?? joinPath(targetParts);
@@ -319,7 +326,10 @@ export class MergedTree implements FileTree {
       return { entry };
     }
     entry.size = target.size;
-    return { entry, content: target.content, inode: target.inode };
+    const node: TreeNode = { entry, content: target.content, inode: target.inode };
+    if (targetNode) this.linkedNodes.push(targetNode);
+    this.linkedNodes.push(node);
+    return node;
   }
 
   private lookupForLink(parts: string[]): TreeNode | undefined {
@@ -334,30 +344,22 @@ export class MergedTree implements FileTree {
   seal(): this {
     if (this.sealed) return this;
     this.sealed = true;
-    const byInode = new Map<number, TreeNode[]>();
-    for (const node of this.unorderedNodes()) {
-      if (node.inode === undefined) continue;
-      const group = byInode.get(node.inode);
-      if (group) group.push(node);
-      else byInode.set(node.inode, [node]);
+    const byInode = new Map<number, Set<TreeNode>>();
+    for (const node of this.linkedNodes) {
+      // A node a later layer replaced or removed is no longer where its path leads.
+      if (this.find(node.entry.path) !== node) continue;
+      const inode = node.inode as number;
+      const group = byInode.get(inode);
+      if (group) group.add(node);
+      else byInode.set(inode, new Set([node]));
     }
     for (const group of byInode.values()) {
-      if (group.length < 2) continue;
+      if (group.size < 2) continue;
       for (const node of group) {
-        node.entry.hardlinks = group.filter((other) => other !== node).map((other) => other.entry.path).sort();
+        node.entry.hardlinks = [...group].filter((other) => other !== node).map((other) => other.entry.path).sort();
       }
     }
     return this;
-  }
-
-  /** Every node except the root in no particular order: sorting 100k names costs more than the grouping. */
-  private *unorderedNodes(): Generator<TreeNode> {
-    const stack: TreeNode[] = [this.root];
-    while (stack.length > 0) {
-      const node = stack.pop() as TreeNode;
-      if (node !== this.root) yield node;
-      if (node.children) for (const child of node.children.values()) stack.push(child);
-    }
   }
 
   /** Every node except the root, parents before children, siblings sorted by name. */
