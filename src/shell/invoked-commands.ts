@@ -6,7 +6,7 @@ import { ScratchifyError, isScratchifyError } from '../errors';
 import type { Command, CommandList, Redirect, ShellScript, ShellWord, WordPart } from './ast';
 import { SHELL_PROGRAMS, isShellBuiltin } from './builtins';
 import { findWrappedCommand } from './command-wrappers';
-import { parseShellText } from '../../grammar/shell';
+import { parseShellText } from './grammar';
 import { ShellSyntaxError } from './shell-syntax-error';
 import { expansionParts, literalWordValue, wordValue } from './words';
 

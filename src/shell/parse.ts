@@ -1,7 +1,7 @@
 /**
  * parseShell: the entry point from text to the typed shell AST.
  */
-import { parseShellText } from '../../grammar/shell';
+import { parseShellText } from './grammar';
 import type { ShellScript } from './ast';
 
 /**
