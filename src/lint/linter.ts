@@ -131,6 +131,7 @@ export function lint(input: LintInput): LintResult {
         graph,
         target: dockerfile.stages[graph.target],
         finalLineage: stages,
+        finalBase: graph.stages[stages[0].index].base,
         contextDir: input.contextDir,
         commandsOf: (run) => commands.commandsOf(run),
         report: () => undefined,

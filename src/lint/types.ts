@@ -8,7 +8,7 @@
 import type { Analysis } from '../analyze';
 import type { Dockerfile, Instruction, RunInstruction, Stage } from '../dockerfile/ir';
 import type { InvokedCommand } from '../shell';
-import type { StageGraph } from '../stages';
+import type { StageBase, StageGraph } from '../stages';
 import type { LayerWaste } from '../tree/layer-waste';
 import type { FileTree } from '../tree/types';
 
@@ -102,6 +102,8 @@ export interface DockerfileLintContext {
    * first. Size rules judge these; other stages only matter through what the final image copies from them.
    */
   finalLineage: readonly Stage[];
+  /** Where the final image's file system starts: the base of `finalLineage[0]` (scratch or an external image). */
+  finalBase: StageBase;
   /** The build context directory, when known (for `.dockerignore`). */
   contextDir?: string;
   /** The commands a RUN executes, from the shell grammar (heredoc scripts included). */

@@ -19,6 +19,20 @@ import { configFor, dockerLegacyArchive, layer, tempDir, type TestEntry } from '
 
 const host = (path: string, mode = 0o755): TestEntry => ({ name: path.slice(1), content: readFileSync(path), mode });
 
+/** A usrmerged root with the host's libc, loader and dash as /bin/sh. */
+function usrMergedBase(): TestEntry[] {
+  return [
+    { name: 'bin', type: 'symlink', linkname: 'usr/bin' },
+    { name: 'lib', type: 'symlink', linkname: 'usr/lib' },
+    { name: 'lib64', type: 'symlink', linkname: 'usr/lib64' },
+    host('/usr/lib/x86_64-linux-gnu/libc.so.6'),
+    host('/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'),
+    { name: 'usr/lib64/ld-linux-x86-64.so.2', type: 'symlink', linkname: '/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2' },
+    host('/usr/bin/dash'),
+    { name: 'usr/bin/sh', type: 'symlink', linkname: 'dash' },
+  ];
+}
+
 let dir: string;
 let image: NonNullable<LintInput['image']>;
 
@@ -35,15 +49,8 @@ beforeAll(async () => {
   image = await imageInput(
     [
       [
-        { name: 'bin', type: 'symlink', linkname: 'usr/bin' },
-        { name: 'lib', type: 'symlink', linkname: 'usr/lib' },
-        { name: 'lib64', type: 'symlink', linkname: 'usr/lib64' },
-        host('/usr/lib/x86_64-linux-gnu/libc.so.6'),
-        host('/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'),
-        { name: 'usr/lib64/ld-linux-x86-64.so.2', type: 'symlink', linkname: '/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2' },
+        ...usrMergedBase(),
         host('/usr/bin/true'),
-        host('/usr/bin/dash'),
-        { name: 'usr/bin/sh', type: 'symlink', linkname: 'dash' },
         { name: 'usr/bin/apt-get', content: 'not really apt', mode: 0o755 },
         { name: 'usr/bin/su', content: 'setuid', mode: 0o4755 },
         { name: 'srv/shared', type: 'directory', mode: 0o777 },
@@ -127,14 +134,7 @@ describe('shell-in-image and package-manager-in-image', () => {
     const scripted = await imageInput(
       [
         [
-          { name: 'bin', type: 'symlink', linkname: 'usr/bin' },
-          { name: 'lib', type: 'symlink', linkname: 'usr/lib' },
-          { name: 'lib64', type: 'symlink', linkname: 'usr/lib64' },
-          host('/usr/lib/x86_64-linux-gnu/libc.so.6'),
-          host('/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'),
-          { name: 'usr/lib64/ld-linux-x86-64.so.2', type: 'symlink', linkname: '/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2' },
-          host('/usr/bin/dash'),
-          { name: 'usr/bin/sh', type: 'symlink', linkname: 'dash' },
+          ...usrMergedBase(),
           { name: 'start.sh', content: '#!/bin/sh\necho ready\n', mode: 0o755 },
         ],
       ],

@@ -51,7 +51,7 @@ export const buildToolsInFinalStage: DockerfileLintRule = {
   },
   check(context) {
     const root = context.finalLineage[0];
-    const base = context.graph.stages[root.index].base;
+    const base = context.finalBase;
     const toolchain = base.kind === 'image' ? classifyBase(base.reference)?.toolchain : undefined;
     if (base.kind === 'image' && toolchain) {
       context.report({

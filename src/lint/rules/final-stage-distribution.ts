@@ -34,7 +34,7 @@ export const finalStageDistribution: DockerfileLintRule = {
   },
   check(context) {
     const root = context.finalLineage[0];
-    const base = context.graph.stages[root.index].base;
+    const base = context.finalBase;
     if (base.kind !== 'image') return;
     const found = classifyBase(base.reference);
     if (found === undefined || (found.kind !== 'distribution' && found.kind !== 'runtime')) return;

@@ -47,7 +47,7 @@ export const finalStageRoot: DockerfileLintRule = {
       }
       return;
     }
-    const root = context.graph.stages[context.finalLineage[0].index].base;
+    const root = context.finalBase;
     const base = root.kind === 'image' ? root.reference : 'scratch';
     if (root.kind === 'image' && isKnownNonRootImage(base)) return;
     context.report({
