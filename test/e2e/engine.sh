@@ -39,7 +39,9 @@ start_dockerd() {
     # A killed dockerd leaves its pid file behind, and the next start refuses to run while it exists.
     rm -f /var/run/docker.pid
     log "starting dockerd"
-    nohup /usr/sbin/dockerd >/var/log/scratchify-dockerd.log 2>&1 &
+    # 9>&-: dockerd must not inherit the lock's descriptor, or it holds the lock for as long as it runs and
+    # the next run of this script waits forever.
+    nohup /usr/sbin/dockerd >/var/log/scratchify-dockerd.log 2>&1 9>&- &
   fi
   for _ in $(seq 1 120); do
     if $DOCKER info >/dev/null 2>&1; then log "dockerd is ready"; return 0; fi
