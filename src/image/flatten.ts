@@ -8,7 +8,7 @@ import { ImageError } from '../errors';
 import { MergedTree } from '../tree/merged-tree';
 import type { ContentLocation, ContentReader } from '../tree/types';
 import type { LayerEntry } from '../tree/types';
-import { unpackHeaderBatch } from './header-batch';
+import { HeaderDecoder } from './header-decoder';
 import { LayerScanPool, type LayerDigests } from './layer-scan';
 import {
   checkLayerDigests,
@@ -83,7 +83,8 @@ export async function buildTree(image: OpenedImage): Promise<MergedTree> {
         continue;
       }
       try {
-        for await (const batch of scan) unpackHeaderBatch(batch, onEntry);
+        const decoder = new HeaderDecoder();
+        for await (const batch of scan) decoder.decode(batch, onEntry);
       } catch (error) {
         throw layerError(error, layer, index, image.file);
       }

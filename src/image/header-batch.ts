@@ -1,93 +1,69 @@
 /**
- * Layer entries packed for the trip from a scanning worker to the merge: a structured clone of 100k small
- * objects costs more than the scan that found them, so a batch is one Float64Array of numeric fields (moved,
- * not copied, with postMessage's transfer list) and one string holding every name, link target and xattr set
- * end to end, cut apart again by the lengths the numbers give.
+ * A layer's header blocks on their way from the thread that hashes the layer to the merge. The scan copies
+ * each header block as it is (and, after a PAX or GNU long-name header, that record's data) into one byte
+ * array, moved with postMessage's transfer list rather than copied; the merge decodes them itself
+ * (header-decoder.ts). Packing decoded entries instead costs more on both sides than decoding does: strings
+ * to join and clone, and an object per entry on each thread.
  */
-import type { FileType, LayerEntry } from '../tree/types';
+import { BLOCK } from './tar-header';
 
-/** Entries per batch: large enough that messages are few, small enough that the merge starts early. */
-export const BATCH_ENTRIES = 4096;
+/** Header blocks per batch when none carries extended data: large enough that messages are few. */
+const BATCH_BLOCKS = 2048;
 
-const FILE_TYPES: FileType[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'socket'];
-const TYPE_CODES = new Map(FILE_TYPES.map((type, code) => [type, code]));
-
-/** Per entry: type code, mode, uid, gid, size, mtime, offset, device major, device minor, then the text lengths. */
-const FIELDS = 12;
-
-/** Packed entries, as posted. */
+/** Consecutive header blocks of one layer, in stream order. */
 export interface HeaderBatch {
+  /** Header blocks; an extended header is followed by its record's data, padded to whole blocks. */
+  bytes: Uint8Array;
+  /** Stream offset of each header block (of the header only, not of the data after an extended header). */
+  positions: Float64Array;
+  /** Header blocks in the batch. */
   count: number;
-  numbers: Float64Array;
-  text: string;
 }
 
-/** Collects entries until a batch is full; `take` hands the batch over and starts the next. */
+/** Rounds a byte count up to whole blocks. */
+export function padded(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
+}
+
+/** Fills batches; `take` hands the current one over and starts the next. */
 export class HeaderBatchWriter {
-  private numbers = new Float64Array(BATCH_ENTRIES * FIELDS);
-  private texts: string[] = [];
+  private bytes = new Uint8Array(BATCH_BLOCKS * BLOCK);
+  private positions = new Float64Array(BATCH_BLOCKS);
+  private used = 0;
   private count = 0;
 
-  get full(): boolean {
-    return this.count === BATCH_ENTRIES;
-  }
+  /** `onBatch` gets each batch: when the next block does not fit, and at `take`. */
+  constructor(private readonly onBatch: (batch: HeaderBatch) => void) {}
 
-  add(entry: LayerEntry): void {
-    const base = this.count * FIELDS;
-    const numbers = this.numbers;
-    const linkName = entry.linkName ?? '';
-    // JSON round-trips any string a PAX value can decode to; most entries have no xattrs and add nothing.
-    const xattrs = entry.xattrs ? JSON.stringify(entry.xattrs) : '';
-    numbers[base] = TYPE_CODES.get(entry.type) as number;
-    numbers[base + 1] = entry.mode;
-    numbers[base + 2] = entry.uid;
-    numbers[base + 3] = entry.gid;
-    numbers[base + 4] = entry.size;
-    numbers[base + 5] = entry.mtime;
-    numbers[base + 6] = entry.offset;
-    // NaN marks a device number the entry does not have (only char and block devices carry them).
-    numbers[base + 7] = entry.devMajor ?? NaN;
-    numbers[base + 8] = entry.devMinor ?? NaN;
-    numbers[base + 9] = entry.name.length;
-    numbers[base + 10] = linkName.length;
-    numbers[base + 11] = xattrs.length;
-    this.texts.push(entry.name, linkName, xattrs);
+  /**
+   * Copies the header block at `at` in `source`, found at `position` in the stream, and reserves `dataBytes`
+   * (a multiple of BLOCK) after it for its extended record; returns where that space starts in `target()`.
+   */
+  addHeader(source: Uint8Array, at: number, position: number, dataBytes = 0): number {
+    const needed = BLOCK + dataBytes;
+    if (this.used + needed > this.bytes.length || this.count === this.positions.length) {
+      this.take();
+      if (needed > this.bytes.length) this.bytes = new Uint8Array(needed);
+    }
+    this.bytes.set(source.subarray(at, at + BLOCK), this.used);
+    this.positions[this.count] = position;
     this.count += 1;
+    this.used += needed;
+    return this.used - dataBytes;
   }
 
-  /** The entries added since the last take, or undefined when there are none. */
-  take(): HeaderBatch | undefined {
-    if (this.count === 0) return undefined;
-    const batch = { count: this.count, numbers: this.numbers.subarray(0, this.count * FIELDS), text: this.texts.join('') };
-    this.numbers = new Float64Array(BATCH_ENTRIES * FIELDS);
-    this.texts = [];
+  /** The array that `addHeader`'s reserved space is in, until the next `addHeader` or `take`. */
+  target(): Uint8Array {
+    return this.bytes;
+  }
+
+  /** Hands the blocks added since the last take to `onBatch`, if any. */
+  take(): void {
+    if (this.count === 0) return;
+    this.onBatch({ bytes: this.bytes.subarray(0, this.used), positions: this.positions.subarray(0, this.count), count: this.count });
+    this.bytes = new Uint8Array(BATCH_BLOCKS * BLOCK);
+    this.positions = new Float64Array(BATCH_BLOCKS);
+    this.used = 0;
     this.count = 0;
-    return batch;
-  }
-}
-
-/** Calls `onEntry` for each entry of a batch, in the order they were added. */
-export function unpackHeaderBatch(batch: HeaderBatch, onEntry: (entry: LayerEntry) => void): void {
-  const { numbers, text } = batch;
-  let cursor = 0;
-  const cut = (length: number): string => text.slice(cursor, (cursor += length));
-  for (let base = 0; base < batch.count * FIELDS; base += FIELDS) {
-    const entry: LayerEntry = {
-      name: cut(numbers[base + 9]),
-      type: FILE_TYPES[numbers[base]],
-      mode: numbers[base + 1],
-      uid: numbers[base + 2],
-      gid: numbers[base + 3],
-      size: numbers[base + 4],
-      mtime: numbers[base + 5],
-      offset: numbers[base + 6],
-    };
-    const linkName = cut(numbers[base + 10]);
-    if (linkName) entry.linkName = linkName;
-    const xattrs = cut(numbers[base + 11]);
-    if (xattrs) entry.xattrs = JSON.parse(xattrs) as Record<string, string>;
-    if (!Number.isNaN(numbers[base + 7])) entry.devMajor = numbers[base + 7];
-    if (!Number.isNaN(numbers[base + 8])) entry.devMinor = numbers[base + 8];
-    onEntry(entry);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Reading each layer once. For a layer whose stored bytes lie in a host file, a worker thread reads them in
  * large chunks and, in that one pass, hashes the blob, inflates gzip, hashes the tar (the diff id) and finds
- * every entry header (tar-scanner.ts), posting the entries in packed batches (header-batch.ts) as it goes.
+ * every entry header (tar-scanner.ts), posting the header blocks in batches (header-batch.ts) as it goes.
  * The main thread only merges. One worker per core takes the layers in turn, so while the merge applies one
  * layer's entries the next layers are already being read, and an image with many layers uses every core.
  */
@@ -30,7 +30,7 @@ export interface ScanRequest extends ScanJob {
   id: number;
 }
 
-/** What a worker posts about a job: batches of entries, then the digests or the error that stopped the scan. */
+/** What a worker posts about a job: batches of header blocks, then the digests or the error that stopped the scan. */
 export type ScanReply =
   | { id: number; batch: HeaderBatch }
   | { id: number; digests: LayerDigests }
@@ -39,7 +39,7 @@ export type ScanReply =
 type Outcome = { digests: LayerDigests } | { error: Error };
 
 /**
- * One layer's scan. Iterate it for the entry batches in layer order (the iteration throws the error that
+ * One layer's scan. Iterate it for the header batches in layer order (the iteration throws the error that
  * stopped the scan); once it has ended, `digests` holds what the layer hashed to.
  */
 export class LayerScan implements AsyncIterable<HeaderBatch> {

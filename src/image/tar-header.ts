@@ -1,7 +1,7 @@
 /**
  * Decoding one 512-byte tar header block (POSIX ustar, GNU and PAX), for the readers that walk a tar by
  * position instead of streaming it: the outer `docker save` tar (member-store.ts) and the layers scanned
- * while they are hashed (tar-scanner.ts). tar-stream does this for streams but does not export its decoder
+ * while they are hashed (tar-scanner.ts, header-decoder.ts). tar-stream does this for streams but does not export its decoder
  * (its package `exports` only expose the index), so the rules are written out here, matching tar-stream's
  * where the two readers meet (the same header must give the same entry whichever path read the layer).
  */
@@ -13,7 +13,7 @@ export const MAX_EXTENDED_HEADER_BYTES = 1024 * 1024;
 
 /** The numeric fields of a header that every entry has. */
 export interface RawHeader {
-  /** The typeflag character ('0', '5', 'x', 'L', …); NUL (pre-POSIX tar) reads as '0'. */
+  /** The typeflag character ('0', '5', 'x', 'L', …), as `headerTypeflag` reads it. */
   typeflag: string;
   /** Name from the name field, with the ustar prefix applied; long names come from PAX or GNU records. */
   name: string;
@@ -55,78 +55,114 @@ export function tarNumber(block: Uint8Array, offset: number, length: number): nu
   return value;
 }
 
-/** The header checksum (POSIX ustar): the unsigned sum of all bytes, the checksum field counted as spaces. */
-export function headerChecksum(block: Uint8Array): number {
-  // A layer scan checks every header, so when the block is 4-byte aligned (a block of a chunk read at a block
-  // boundary is) bytes are summed four at a time, in two 16-bit lanes that cannot overflow: 256 × 255 < 2^16.
-  if ((block.byteOffset & 3) === 0) {
-    const words = new Uint32Array(block.buffer, block.byteOffset, BLOCK / 4);
-    let lanes = 0;
-    for (let i = 0; i < BLOCK / 4; i += 1) {
-      const word = words[i];
-      lanes += (word & 0x00ff00ff) + ((word >>> 8) & 0x00ff00ff);
-    }
-    let sum = (lanes & 0xffff) + (lanes >>> 16) + 8 * 0x20;
-    for (let i = 148; i < 156; i += 1) sum -= block[i];
-    return sum;
-  }
-  let sum = 8 * 0x20;
-  for (let i = 0; i < 148; i += 1) sum += block[i];
-  for (let i = 156; i < BLOCK; i += 1) sum += block[i];
-  return sum;
-}
-
-/** An all-zero block: the end-of-archive marker (two of them) or padding after it. */
-export function isZeroBlock(block: Uint8Array): boolean {
-  // Every real header has a name, so the first byte settles almost every call.
-  if (block[0] !== 0) return false;
-  for (let i = 1; i < BLOCK; i += 1) if (block[i] !== 0) return false;
-  return true;
-}
-
-function field(block: Buffer, offset: number, length: number): string {
-  let end = offset;
-  const limit = offset + length;
-  while (end < limit && block[end] !== 0) end += 1;
-  return block.toString('utf8', offset, end);
-}
-
-const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72];
-
-/** `ustar\0` (POSIX) — the 155-byte prefix field holds the leading part of long names. */
-function isPosixUstar(block: Uint8Array): boolean {
-  return USTAR.every((byte, i) => block[257 + i] === byte) && block[262] === 0;
-}
-
-/** `ustar ` + ` \0` (GNU, oldgnu): no prefix field, those bytes hold times. */
-function isGnu(block: Uint8Array): boolean {
-  return USTAR.every((byte, i) => block[257 + i] === byte) && block[262] === 0x20 && block[263] === 0x20 && block[264] === 0;
+/**
+ * The 32-bit words of a chunk for `headerChecksum`, or undefined when the chunk does not start on a 4-byte
+ * boundary of its memory (a gzip output chunk may not): one view per chunk, since one per block costs more
+ * than the sum it speeds up.
+ */
+export function wordsOf(bytes: Uint8Array): Int32Array | undefined {
+  return (bytes.byteOffset & 3) === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : undefined;
 }
 
 /**
- * Decodes a non-zero header block, or says why it is not one. Like tar-stream (and unlike GNU tar) a
- * pre-POSIX v7 header without the ustar magic is refused: no image tool writes one.
+ * The header checksum (POSIX ustar) of the block at `at`: the unsigned sum of its bytes, the checksum field
+ * counted as spaces. A layer scan checks every header, so where the block is 4-byte aligned bytes are summed
+ * four at a time, as two 16-bit lanes per 32-bit word that cannot overflow (256 × 255 < 2^16). `words` is
+ * `wordsOf(bytes)`, when the caller checks many blocks of one chunk.
  */
-export function decodeHeader(block: Buffer): RawHeader | HeaderProblem {
-  if (headerChecksum(block) !== tarNumber(block, 148, 8)) return 'checksum';
-  const posix = isPosixUstar(block);
-  if (!posix && !isGnu(block)) return 'format';
-  let name = field(block, 0, 100);
-  if (posix && block[345] !== 0) name = `${field(block, 345, 155)}/${name}`;
-  let typeflag = block[156] === 0 ? '0' : String.fromCharCode(block[156]);
-  // Old tars mark directories by a trailing slash on a regular-file entry.
-  if (typeflag === '0' && name.endsWith('/')) typeflag = '5';
+export function headerChecksum(bytes: Uint8Array, at = 0, words = wordsOf(bytes)): number {
+  let sum = 8 * 0x20;
+  if (words && (at & 3) === 0) {
+    let even = 0;
+    let odd = 0;
+    for (let i = at >> 2, end = (at + BLOCK) >> 2; i < end; i += 2) {
+      const word = words[i];
+      const next = words[i + 1];
+      even = (even + (word & 0x00ff00ff) + ((word >>> 8) & 0x00ff00ff)) | 0;
+      odd = (odd + (next & 0x00ff00ff) + ((next >>> 8) & 0x00ff00ff)) | 0;
+    }
+    const lanes = (even + odd) | 0;
+    sum += (lanes & 0xffff) + (lanes >>> 16);
+    for (let i = at + 148; i < at + 156; i += 1) sum -= bytes[i];
+    return sum;
+  }
+  for (let i = at; i < at + 148; i += 1) sum += bytes[i];
+  for (let i = at + 156; i < at + BLOCK; i += 1) sum += bytes[i];
+  return sum;
+}
+
+/** An all-zero block at `at`: the end-of-archive marker (two of them) or padding after it. */
+export function isZeroBlock(bytes: Uint8Array, at = 0): boolean {
+  // Every real header has a name, so the first byte settles almost every call.
+  if (bytes[at] !== 0) return false;
+  for (let i = at + 1; i < at + BLOCK; i += 1) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+/** A NUL-terminated text field. */
+function field(bytes: Buffer, at: number, length: number): string {
+  let end = at;
+  const limit = at + length;
+  while (end < limit && bytes[end] !== 0) end += 1;
+  return bytes.toString('utf8', at, end);
+}
+
+/** `ustar\0` (POSIX) — the 155-byte prefix field holds the leading part of long names. */
+function isPosixUstar(bytes: Uint8Array, at: number): boolean {
+  return hasUstarMagic(bytes, at) && bytes[at + 262] === 0;
+}
+
+/** `ustar ` + ` \0` (GNU, oldgnu): no prefix field, those bytes hold times. */
+function isGnu(bytes: Uint8Array, at: number): boolean {
+  return hasUstarMagic(bytes, at) && bytes[at + 262] === 0x20 && bytes[at + 263] === 0x20 && bytes[at + 264] === 0;
+}
+
+function hasUstarMagic(bytes: Uint8Array, at: number): boolean {
+  const magic = at + 257;
+  return bytes[magic] === 0x75 && bytes[magic + 1] === 0x73 && bytes[magic + 2] === 0x74 && bytes[magic + 3] === 0x61 && bytes[magic + 4] === 0x72;
+}
+
+/**
+ * Why the non-zero block at `at` is not a header, or undefined when it is one. Like tar-stream (and unlike GNU
+ * tar) a pre-POSIX v7 header without the ustar magic is refused: no image tool writes one. `words`: as for
+ * `headerChecksum`.
+ */
+export function headerProblem(bytes: Uint8Array, at = 0, words = wordsOf(bytes)): HeaderProblem | undefined {
+  if (headerChecksum(bytes, at, words) !== tarNumber(bytes, at + 148, 8)) return 'checksum';
+  if (!isPosixUstar(bytes, at) && !isGnu(bytes, at)) return 'format';
+  return undefined;
+}
+
+/**
+ * The typeflag of the header at `at`: NUL (pre-POSIX tar) reads as '0', and a regular-file entry whose name
+ * ends in a slash is a directory, as old tars marked them. One rule for the scan, which must know whether data
+ * follows, and for the decoder.
+ */
+export function headerTypeflag(bytes: Uint8Array, at = 0): string {
+  const flag = bytes[at + 156];
+  if (flag !== 0 && flag !== 0x30) return String.fromCharCode(flag);
+  let end = at;
+  while (end < at + 100 && bytes[end] !== 0) end += 1;
+  // An empty name field after a POSIX prefix makes the name `prefix/`.
+  const endsWithSlash = end > at ? bytes[end - 1] === 0x2f : isPosixUstar(bytes, at) && bytes[at + 345] !== 0;
+  return endsWithSlash ? '5' : '0';
+}
+
+/** Decodes the header block at `at` that `headerProblem` has already accepted. */
+export function readHeader(bytes: Buffer, at = 0): RawHeader {
+  let name = field(bytes, at, 100);
+  if (isPosixUstar(bytes, at) && bytes[at + 345] !== 0) name = `${field(bytes, at + 345, 155)}/${name}`;
   return {
-    typeflag,
+    typeflag: headerTypeflag(bytes, at),
     name,
-    linkname: block[157] === 0 ? null : field(block, 157, 100),
-    mode: tarNumber(block, 100, 8),
-    uid: tarNumber(block, 108, 8),
-    gid: tarNumber(block, 116, 8),
-    size: tarNumber(block, 124, 12),
-    mtime: tarNumber(block, 136, 12),
-    devmajor: tarNumber(block, 329, 8),
-    devminor: tarNumber(block, 337, 8),
+    linkname: bytes[at + 157] === 0 ? null : field(bytes, at + 157, 100),
+    mode: tarNumber(bytes, at + 100, 8),
+    uid: tarNumber(bytes, at + 108, 8),
+    gid: tarNumber(bytes, at + 116, 8),
+    size: tarNumber(bytes, at + 124, 12),
+    mtime: tarNumber(bytes, at + 136, 12),
+    devmajor: tarNumber(bytes, at + 329, 8),
+    devminor: tarNumber(bytes, at + 337, 8),
   };
 }
 

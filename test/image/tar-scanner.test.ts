@@ -1,13 +1,19 @@
 /**
  * The layer scan gets a layer's bytes in whatever chunks the read or the gunzip produced, so a header, a PAX
  * record or a GNU long name can straddle two chunks anywhere. Every chunking must give the same entries, and a
- * layer cut anywhere inside a header, a record or file data must fail as truncated. The entries also survive
- * packing into batches (header-batch.ts) unchanged.
+ * layer cut anywhere inside a header, a record or file data must fail as truncated. What the merge decodes from
+ * the scan's batches (header-decoder.ts) must be what tar-stream gives for the same layer: layers in a host
+ * file are scanned, the others streamed through tar-stream, and the merge must not see the difference.
  */
-import { HeaderBatchWriter, unpackHeaderBatch } from '../../src/image/header-batch';
+import fc from 'fast-check';
+import * as tar from 'tar-stream';
+import type { HeaderBatch } from '../../src/image/header-batch';
+import { HeaderDecoder } from '../../src/image/header-decoder';
+import { toLayerEntry } from '../../src/image/layer-stream';
+import type { TarHeader } from '../../src/image/member-store';
 import { TarScanner } from '../../src/image/tar-scanner';
 import type { LayerEntry } from '../../src/tree/types';
-import { tarOf } from './image-builder';
+import { tarOf, type TestEntry } from './image-builder';
 
 const LONG_DIRECTORY = `usr/${'long-directory-name/'.repeat(12)}`;
 
@@ -24,11 +30,45 @@ async function sampleTar(): Promise<Buffer> {
   ]);
 }
 
-function scan(bytes: Buffer, chunkSize: number): LayerEntry[] {
-  const entries: LayerEntry[] = [];
-  const scanner = new TarScanner((entry) => entries.push(entry));
-  for (let start = 0; start < bytes.length; start += chunkSize) scanner.push(bytes.subarray(start, start + chunkSize));
+/** Scans `bytes` pushed in pieces that end at `cuts`, and decodes the batches the scan hands over. */
+function scanAt(bytes: Buffer, cuts: number[]): LayerEntry[] {
+  const batches: HeaderBatch[] = [];
+  const scanner = new TarScanner((batch) => batches.push(batch));
+  let start = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    scanner.push(bytes.subarray(start, cut));
+    start = cut;
+  }
   scanner.end();
+  const entries: LayerEntry[] = [];
+  const decoder = new HeaderDecoder();
+  for (const batch of batches) decoder.decode(batch, (entry) => entries.push(entry));
+  return entries;
+}
+
+function scan(bytes: Buffer, chunkSize: number): LayerEntry[] {
+  const cuts: number[] = [];
+  for (let cut = chunkSize; cut < bytes.length; cut += chunkSize) cuts.push(cut);
+  return scanAt(bytes, cuts);
+}
+
+async function viaTarStream(bytes: Buffer): Promise<LayerEntry[]> {
+  const entries: LayerEntry[] = [];
+  const extract = tar.extract();
+  extract.on('entry', (header, stream, next) => {
+    const entry = toLayerEntry(header as TarHeader, (message) => {
+      throw new Error(message);
+    });
+    if (entry) entries.push(entry);
+    stream.on('end', () => next());
+    stream.resume();
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('finish', () => resolve());
+    extract.on('error', reject);
+  });
+  extract.end(bytes);
+  await done;
   return entries;
 }
 
@@ -83,13 +123,31 @@ describe('TarScanner', () => {
     expect(() => scan(Buffer.from('not a tar, just text\n'.repeat(100)), 256)).toThrow('not a tar (invalid tar header at byte 0)');
   });
 
-  it('packs entries into batches and back unchanged', async () => {
-    const entries = scan(await sampleTar(), 4096);
-    const writer = new HeaderBatchWriter();
-    for (const entry of entries) writer.add(entry);
-    const unpacked: LayerEntry[] = [];
-    unpackHeaderBatch(writer.take()!, (entry) => unpacked.push(entry));
-    expect(unpacked).toEqual(entries);
-    expect(writer.take()).toBeUndefined();
+  it('gives what tar-stream gives, for any chunking', async () => {
+    const bytes = await sampleTar();
+    const expected = await viaTarStream(bytes);
+    expect(scan(bytes, bytes.length)).toEqual(expected);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }), (cuts) => {
+        expect(scanAt(bytes, cuts.sort((a, b) => a - b))).toEqual(expected);
+      }),
+    );
+  });
+
+  it('hands a layer with many headers over in several batches, in order', async () => {
+    const bytes = await tarOf(Array.from({ length: 5000 }, (_, index): TestEntry => ({ name: `d/f${index}`, content: index % 3 === 0 ? 'x' : '' })));
+    const batches: HeaderBatch[] = [];
+    const scanner = new TarScanner((batch) => batches.push(batch));
+    scanner.push(bytes);
+    scanner.end();
+    expect(batches.length).toBeGreaterThan(1);
+    expect(scan(bytes, 128 * 1024)).toEqual(await viaTarStream(bytes));
+  });
+
+  it('names the offset of a header whose checksum is wrong', async () => {
+    const bytes = Buffer.from(await sampleTar());
+    const header = scan(bytes, bytes.length)[1].offset - 512;
+    bytes[header + 20] ^= 0x55;
+    expect(() => scan(bytes, 4096)).toThrow(`not a tar (invalid tar header at byte ${header})`);
   });
 });
