@@ -3,8 +3,7 @@
  * files are the application (the final stage's COPY/ADD) and may carry `# scratchify keep=GLOB` comments.
  */
 import { openImage, type LoadedImage } from '../image';
-import { parseDockerfile } from '../dockerfile';
-import { resolveStages, type ResolveOptions } from '../stages';
+import type { ResolveOptions } from '../stages';
 import { analyze } from './analyzer';
 import type { Analysis, ApplicationCopy } from './types';
 
@@ -29,8 +28,14 @@ export function keepComments(text: string): string[] {
   });
 }
 
-/** The final stage's COPY/ADD as the analyzer's application roots. */
+/**
+ * The final stage's COPY/ADD as the analyzer's application roots. The Dockerfile parser (dockerfile-ast) and
+ * stage resolution are loaded here, on first use: they are a third of what loading the analysis costs, and an
+ * image analyzed without its Dockerfile never needs them.
+ */
 export function applicationCopies(context: DockerfileContext): ApplicationCopy[] {
+  const { parseDockerfile } = require('../dockerfile') as typeof import('../dockerfile');
+  const { resolveStages } = require('../stages') as typeof import('../stages');
   const { dockerfile } = parseDockerfile(context.text, { file: context.file });
   const graph = resolveStages(dockerfile, context);
   return graph.stages[graph.target].copies.map(({ sources, destination, line }) => ({ sources, destination, line }));
