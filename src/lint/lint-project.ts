@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeLoadedImage } from '../analyze';
-import { parseDockerfile } from '../dockerfile';
+import { parseDockerfile, type Dockerfile } from '../dockerfile';
 import { UsageError, isScratchifyError } from '../errors';
 import { openImage } from '../image';
 import { acquireImageArchive, type ImageRequest } from '../slim/acquire';
 import { checkImageMatchesTarget } from '../slim/slim';
-import { resolveStages } from '../stages';
+import { resolveStages, type StageGraph } from '../stages';
 import type { LintConfig } from './config';
 import { lint, type LintInput } from './linter';
 import type { LintResult, LintThresholds } from './types';
@@ -32,13 +32,16 @@ export interface LintProjectOptions {
   onProgress?: (message: string) => void;
 }
 
-/** True when the Dockerfile parses and resolves: only then is building or matching its image meaningful. */
-function parses(dockerfile: { text: string; file: string }): boolean {
+/**
+ * The Dockerfile parsed and resolved as the image was built (target, build args), or undefined when it cannot
+ * be: lint then reports that as its one finding, and there is nothing to build or match an image against.
+ */
+function parseForImage(options: LintProjectOptions & { dockerfile: { text: string; file: string } }): { dockerfile: Dockerfile; graph: StageGraph } | undefined {
   try {
-    resolveStages(parseDockerfile(dockerfile.text, { file: dockerfile.file }).dockerfile);
-    return true;
+    const { dockerfile } = parseDockerfile(options.dockerfile.text, { file: options.dockerfile.file });
+    return { dockerfile, graph: resolveStages(dockerfile, { target: options.target, buildArgs: options.buildArgs }) };
   } catch (error) {
-    if (isScratchifyError(error) && (error.kind === 'parse' || error.kind === 'expand')) return false;
+    if (isScratchifyError(error) && (error.kind === 'parse' || error.kind === 'expand')) return undefined;
     throw error;
   }
 }
@@ -58,33 +61,23 @@ export async function lintProject(options: LintProjectOptions): Promise<LintResu
     config: options.config,
     thresholds: options.thresholds,
   };
-  // An unparsable Dockerfile is reported as a finding; there is nothing to build or match an image against.
-  if (!options.image || (options.dockerfile && !parses(options.dockerfile))) return lint(input);
+  if (!options.image) return lint(input);
+  const parsed = options.dockerfile ? parseForImage({ ...options, dockerfile: options.dockerfile }) : undefined;
+  if (options.dockerfile && !parsed) return lint(input);
 
   const acquire = { dockerfile: options.dockerfile, context: options.context, buildArgs: options.buildArgs, image: options.image, onProgress: options.onProgress };
   const work = mkdtempSync(join(tmpdir(), 'scratchify-lint-'));
   try {
-    let location: string;
-    if (options.dockerfile) {
-      const { dockerfile } = parseDockerfile(options.dockerfile.text, { file: options.dockerfile.file });
-      const graph = resolveStages(dockerfile, { target: options.target, buildArgs: options.buildArgs });
-      ({ location } = await acquireImageArchive(acquire, work, { graph, dockerfile }));
-      options.onProgress?.('reading the image');
-      const image = await openImage(location);
-      checkImageMatchesTarget(image.config, graph.stages[graph.target].contract, options.dockerfile.file);
-      options.onProgress?.('analyzing the image');
-      const analysis = await analyzeLoadedImage(image, {
-        keep: options.keep,
-        dockerfile: { ...options.dockerfile, target: options.target, buildArgs: options.buildArgs },
-        onProgress: options.onProgress,
-      });
-      return lint({ ...input, image: { source: imageName(options, location), analysis, tree: image.tree } });
-    }
-    ({ location } = await acquireImageArchive(acquire, work));
+    const { location } = await acquireImageArchive(acquire, work, parsed);
     options.onProgress?.('reading the image');
     const image = await openImage(location);
+    if (parsed && options.dockerfile) checkImageMatchesTarget(image.config, parsed.graph.stages[parsed.graph.target].contract, options.dockerfile.file);
     options.onProgress?.('analyzing the image');
-    const analysis = await analyzeLoadedImage(image, { keep: options.keep, onProgress: options.onProgress });
+    const analysis = await analyzeLoadedImage(image, {
+      keep: options.keep,
+      dockerfile: options.dockerfile && { ...options.dockerfile, target: options.target, buildArgs: options.buildArgs },
+      onProgress: options.onProgress,
+    });
     return lint({ ...input, image: { source: imageName(options, location), analysis, tree: image.tree } });
   } finally {
     rmSync(work, { recursive: true, force: true });
