@@ -218,14 +218,7 @@ export async function analyze(input: AnalysisInput, options: AnalyzeOptions = {}
   }
   await run.drain(rules.fileRules);
 
-  let imageBytes = 0;
-  let imageFiles = 0;
-  for (const entry of input.tree.entries()) {
-    if (entry.type === 'file') {
-      imageBytes += entry.size;
-      imageFiles += 1;
-    }
-  }
+  const { files: imageFiles, bytes: imageBytes } = input.tree.fileTotals();
   const kept = [...run.kept.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const keptBytes = kept.reduce((sum, path) => sum + (path.type === 'file' ? path.size : 0), 0);
   return {

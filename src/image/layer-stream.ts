@@ -8,7 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
-import * as tar from 'tar-stream';
+import type * as TarStream from 'tar-stream';
 import { ImageError } from '../errors';
 import type { FileType, LayerEntry } from '../tree/types';
 import type { LayerDigests } from './layer-scan';
@@ -101,6 +101,8 @@ export function toLayerEntry(header: TarHeader, warn: (message: string) => void)
 
 /** A writable end that feeds tar-stream (a streamx stream) with back-pressure and surfaces its errors. */
 function tarSink(onEntry: (header: TarHeader) => void): Writable {
+  // Loaded here: only layers outside a host file are streamed, and loading tar-stream costs ~12 ms at startup.
+  const tar = require('tar-stream') as typeof TarStream;
   const extract = tar.extract();
   let failure: Error | undefined;
   extract.on('entry', (header, stream, next) => {
@@ -185,82 +187,4 @@ function checkDigest(hex: string | undefined, expected: string | undefined, what
   if (!hex || !expected) return;
   const actual = `${expected.slice(0, expected.indexOf(':'))}:${hex}`;
   if (actual !== expected) throw new ImageError(`${what}: expected ${expected}, content is ${actual}`, { file });
-}
-
-/** One slice of a layer's uncompressed stream to read. */
-export interface LayerRange {
-  offset: number;
-  size: number;
-}
-
-/** Streams open at once when reading slices of an uncompressed layer. */
-const OPEN_STREAMS = 64;
-
-/**
- * Reads slices of a layer's uncompressed stream. An uncompressed layer is read by random access; a gzip layer
- * is decompressed from the start up to the last slice wanted (gzip has no index), once for all slices.
- */
-export async function readLayerRanges(
-  layer: LayerSource,
-  compression: Compression,
-  ranges: readonly LayerRange[],
-  file: string,
-): Promise<Buffer[]> {
-  try {
-    if (compression === 'none') {
-      // One stream per slice, but a bounded number at once: tens of thousands of open files hit EMFILE.
-      const results: Buffer[] = new Array(ranges.length);
-      for (let start = 0; start < ranges.length; start += OPEN_STREAMS) {
-        const batch = ranges.slice(start, start + OPEN_STREAMS);
-        const read = await Promise.all(batch.map((range) => collect(range.size === 0 ? [] : layer.open({ start: range.offset, end: range.offset + range.size - 1 }))));
-        read.forEach((buffer, index) => (results[start + index] = buffer));
-      }
-      return results;
-    }
-    return await readCompressedRanges(layer, ranges);
-  } catch (error) {
-    if (error instanceof ImageError) throw error;
-    throw new ImageError(`layer ${layer.name}: ${describeStreamError(error)}`, { file });
-  }
-}
-
-async function collect(stream: AsyncIterable<Buffer> | Buffer[]): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
-async function readCompressedRanges(layer: LayerSource, ranges: readonly LayerRange[]): Promise<Buffer[]> {
-  const order = ranges.map((_, index) => index).sort((a, b) => ranges[a].offset - ranges[b].offset);
-  const results: Buffer[] = ranges.map(() => Buffer.alloc(0));
-  const parts: Buffer[][] = ranges.map(() => []);
-  const last = Math.max(...ranges.map((range) => range.offset + range.size));
-  let position = 0;
-  let cursor = 0;
-  const source = layer.open();
-  const gunzip = zlib.createGunzip();
-  source.on('error', (error) => gunzip.destroy(error));
-  source.pipe(gunzip);
-  try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      const chunkEnd = position + chunk.length;
-      // Ranges may overlap (hardlinks share bytes), so every range that touches this chunk takes its part.
-      for (let k = cursor; k < order.length; k += 1) {
-        const range = ranges[order[k]];
-        if (range.offset >= chunkEnd) break;
-        const start = Math.max(range.offset, position);
-        const end = Math.min(range.offset + range.size, chunkEnd);
-        if (end > start) parts[order[k]].push(chunk.subarray(start - position, end - position));
-      }
-      while (cursor < order.length && ranges[order[cursor]].offset + ranges[order[cursor]].size <= chunkEnd) cursor += 1;
-      position = chunkEnd;
-      if (position >= last) break;
-    }
-  } finally {
-    source.destroy();
-    gunzip.destroy();
-  }
-  if (position < last) throw new ImageError(`layer ${layer.name}: ended before the file data (truncated)`);
-  for (let i = 0; i < ranges.length; i += 1) results[i] = Buffer.concat(parts[i]);
-  return results;
 }

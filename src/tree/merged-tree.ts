@@ -42,6 +42,9 @@ export class MergedTree implements FileTree {
   private hiddenFiles = new Map<string, HiddenFile>();
   private sealed = false;
   private readonly waste = new LayerWasteRecorder();
+  /** Regular files now in the tree and their bytes, kept up to date by every node made or detached. */
+  private files = 0;
+  private fileBytes = 0;
   /**
    * Every node made a hardlink and every node a hardlink was made to: only these can share an inode, so `seal`
    * groups them instead of every node of the tree. Some may have been replaced or removed since.
@@ -115,7 +118,7 @@ export class MergedTree implements FileTree {
       // A whiteout hides lower layers only; an entry of the same layer stays (spec: generators must not mix them).
       const victim = children.get(whiteout.target);
       if (victim && victim.entry.layer < this.layer) {
-        this.recordHidden(victim, 'removed');
+        this.detach(victim, 'removed');
         children.delete(whiteout.target);
       }
       return;
@@ -146,7 +149,7 @@ export class MergedTree implements FileTree {
     }
     if (existing) {
       this.parentCache = undefined;
-      this.recordHidden(existing, 'replaced');
+      this.detach(existing, 'replaced');
     }
     const path = parent === this.root ? `/${baseName}` : `${parent.entry.path}/${baseName}`;
     const node = this.makeNode(path, item);
@@ -231,24 +234,32 @@ export class MergedTree implements FileTree {
       if (child.children) this.hideLowerChildren(child);
       const keptChildren = child.children !== undefined && child.children.size > 0;
       if (child.entry.layer < this.layer && !keptChildren) {
-        if (!child.children) this.recordHidden(child, 'removed');
+        if (!child.children) this.detach(child, 'removed');
         dir.children!.delete(name);
       }
     }
   }
 
-  /** Counts the lower-layer file bytes under `node` that the current layer makes unreachable. */
-  private recordHidden(node: TreeNode, how: 'removed' | 'replaced'): void {
+  /**
+   * Accounts for `node` and everything under it leaving the tree: the totals drop, and the bytes of files from
+   * lower layers count as waste (the current layer made them unreachable).
+   */
+  private detach(node: TreeNode, how: 'removed' | 'replaced'): void {
     const stack = [node];
     while (stack.length > 0) {
       const current = stack.pop() as TreeNode;
       if (current.children) stack.push(...current.children.values());
       const { entry } = current;
       // Hardlinks share a file's bytes and tar stores them once, with the file.
-      if (entry.type === 'file' && entry.layer < this.layer) {
-        this.waste.hidden({ path: entry.path, bytes: entry.size, writtenIn: entry.layer, hiddenIn: this.layer, how });
-      }
+      if (entry.type !== 'file') continue;
+      this.files -= 1;
+      this.fileBytes -= entry.size;
+      if (entry.layer < this.layer) this.waste.hidden({ path: entry.path, bytes: entry.size, writtenIn: entry.layer, hiddenIn: this.layer, how });
     }
+  }
+
+  fileTotals(): { files: number; bytes: number } {
+    return { files: this.files, bytes: this.fileBytes };
   }
 
   /** Bytes written by one layer and removed or replaced by a later one (dive's "wasted space"). */
@@ -278,6 +289,8 @@ export class MergedTree implements FileTree {
         return { entry, children: new Map() };
       case 'file':
         this.waste.written(item.size);
+        this.files += 1;
+        this.fileBytes += item.size;
         return {
           entry,
           content: item.location ?? { kind: 'layer', layer: this.layer, offset: item.offset },

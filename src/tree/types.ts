@@ -54,6 +54,8 @@ export interface FileTree {
   list(dir: string): string[];
   /** Every entry, sorted by path. */
   entries(): Iterable<FileEntry>;
+  /** How many regular files the tree holds (hardlinks to them not counted again) and their bytes. */
+  fileTotals(): { files: number; bytes: number };
   /** Content of a regular file (a hardlink reads its target), following symlinks. Throws for anything else. */
   readFile(path: string): Promise<Buffer>;
   /** Like readFile for many paths at once, reading each layer at most once; keyed by the paths given. */

@@ -104,6 +104,17 @@ export class HostDirectoryTree implements FileTree {
     yield* walk(this, '/');
   }
 
+  fileTotals(): { files: number; bytes: number } {
+    let files = 0;
+    let bytes = 0;
+    for (const entry of this.entries()) {
+      if (entry.type !== 'file') continue;
+      files += 1;
+      bytes += entry.size;
+    }
+    return { files, bytes };
+  }
+
   readonly warnings: readonly string[] = [];
 
   async readFile(imagePath: string): Promise<Buffer> {

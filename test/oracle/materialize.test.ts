@@ -56,6 +56,7 @@ describe('materialize', () => {
       resolve: (path, options) => source.resolve(path === link.path ? file.path : path, options),
       list: (dir) => source.list(dir),
       entries: () => [...base, link].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      fileTotals: () => source.fileTotals(),
       readFile: (path) => source.readFile(path === link.path ? file.path : path),
       readFiles: async (paths) => new Map(await Promise.all(paths.map(async (p) => [p, await source.readFile(p === link.path ? file.path : p)] as const))),
       warnings: [],

@@ -196,3 +196,21 @@ describe('layer waste (bytes a later layer hides)', () => {
     expect(tree.layerWaste()).toMatchObject({ wastedBytes: 0, wastedFiles: 0, largest: [] });
   });
 });
+
+describe('file totals', () => {
+  /** What the totals must equal: a walk over the finished tree. */
+  function walkedTotals(tree: MergedTree): { files: number; bytes: number } {
+    const files = [...tree.entries()].filter((entry) => entry.type === 'file');
+    return { files: files.length, bytes: files.reduce((sum, entry) => sum + entry.size, 0) };
+  }
+
+  it('follow whiteouts, replacements in the same and later layers, opaque directories and directories replaced by files', () => {
+    const tree = build([
+      [['big', 'file', { size: 1000 }], ['cache', 'dir'], ['cache/a', 'file', { size: 200 }], ['cache/b', 'file', { size: 300 }], ['same', 'file', { size: 3 }], ['same', 'file', { size: 4 }]],
+      [['opq', 'dir'], ['opq/old', 'file', { size: 40 }], ['link', 'hardlink', { linkName: 'same' }], ['gone', 'file', { size: 9 }]],
+      [['.wh.big', 'file'], ['cache', 'file', { size: 5 }], ['opq/.wh..wh..opq', 'file'], ['opq/new', 'file', { size: 1 }], ['.wh.gone', 'file']],
+    ]);
+    expect(tree.fileTotals()).toEqual({ files: 3, bytes: 4 + 5 + 1 });
+    expect(tree.fileTotals()).toEqual(walkedTotals(tree));
+  });
+});
