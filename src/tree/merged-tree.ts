@@ -4,18 +4,11 @@
  * content is read again only when asked for. Nothing here touches a host path named by the image.
  */
 import { ImageError } from '../errors';
-import { joinPath, splitPath, walk, type WalkNode } from './path-resolution';
+import { joinPath, splitPath, walk } from './path-resolution';
 import { LayerWasteRecorder, type LayerWaste } from './layer-waste';
+import { TreeNode } from './tree-node';
 import type { ContentLocation, ContentReader, FileEntry, FileTree, LayerEntry, Resolution } from './types';
 import { AUFS_HARDLINK_DIR, WHITEOUT_PREFIX, classifyWhiteout } from './whiteouts';
-
-interface TreeNode extends WalkNode {
-  entry: FileEntry;
-  children?: Map<string, TreeNode>;
-  content?: ContentLocation;
-  /** Shared by a file and its hardlinks, so the sibling list can be computed once the merge is done. */
-  inode?: number;
-}
 
 /** Content of a regular file held aside (AUFS `.wh..wh.plnk`) only so hardlinks can point at it. */
 interface HiddenFile {
@@ -29,14 +22,15 @@ function isPlainName(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.startsWith(WHITEOUT_PREFIX);
 }
 
-function newDirectory(path: string, layer: number, mtime = 0): TreeNode {
-  return { entry: { path, type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0, mtime, layer }, children: new Map() };
+/** A directory no entry of the layer described (the root, or a parent an entry implies). */
+function newDirectory(name: string, parent: TreeNode | undefined, layer: number): TreeNode {
+  return new TreeNode(name, parent, 'dir', 0o755, 0, 0, 0, 0, layer);
 }
 
 /** A merged image tree. Build it with `beginLayer`/`apply`, then `seal`; afterwards it is read-only. */
 export class MergedTree implements FileTree {
   readonly warnings: string[] = [];
-  private readonly root: TreeNode = newDirectory('/', 0);
+  private readonly root: TreeNode = newDirectory('', undefined, 0);
   private layer = 0;
   private nextInode = 1;
   private hiddenFiles = new Map<string, HiddenFile>();
@@ -117,7 +111,7 @@ export class MergedTree implements FileTree {
     if (whiteout?.kind === 'whiteout') {
       // A whiteout hides lower layers only; an entry of the same layer stays (spec: generators must not mix them).
       const victim = children.get(whiteout.target);
-      if (victim && victim.entry.layer < this.layer) {
+      if (victim && victim.layer < this.layer) {
         this.detach(victim, 'removed');
         children.delete(whiteout.target);
       }
@@ -142,7 +136,7 @@ export class MergedTree implements FileTree {
   private place(parent: TreeNode, baseName: string, item: LayerEntry): boolean {
     const children = parent.children as Map<string, TreeNode>;
     const existing = children.get(baseName);
-    if (existing && existing.entry.type === 'dir' && item.type === 'dir') {
+    if (existing && existing.type === 'dir' && item.type === 'dir') {
       // Directory over directory: new attributes, children kept (containerd archive/tar.go).
       this.setAttributes(existing, item);
       return false;
@@ -151,8 +145,7 @@ export class MergedTree implements FileTree {
       this.parentCache = undefined;
       this.detach(existing, 'replaced');
     }
-    const path = parent === this.root ? `/${baseName}` : `${parent.entry.path}/${baseName}`;
-    const node = this.makeNode(path, item);
+    const node = this.makeNode(parent, baseName, item);
     if (node) children.set(baseName, node);
     else children.delete(baseName);
     return existing !== undefined;
@@ -193,7 +186,7 @@ export class MergedTree implements FileTree {
       return undefined;
     }
     if (result.node) {
-      if (result.node.entry.type === 'dir') return result.node;
+      if (result.node.type === 'dir') return result.node;
       this.warn(`parent of ${JSON.stringify(name)} is not a directory; skipped`);
       return undefined;
     }
@@ -213,13 +206,11 @@ export class MergedTree implements FileTree {
       }
       let next = dir.children!.get(part);
       if (!next) {
-        dirPath.push(part);
-        next = newDirectory(joinPath(dirPath), this.layer);
+        next = newDirectory(part, dir, this.layer);
         dir.children!.set(part, next);
-      } else {
-        dirPath.push(part);
       }
-      if (next.entry.type !== 'dir') {
+      dirPath.push(part);
+      if (next.type !== 'dir') {
         this.warn(`parent of ${JSON.stringify(name)} is not a directory; skipped`);
         return undefined;
       }
@@ -233,7 +224,7 @@ export class MergedTree implements FileTree {
     for (const [name, child] of dir.children!) {
       if (child.children) this.hideLowerChildren(child);
       const keptChildren = child.children !== undefined && child.children.size > 0;
-      if (child.entry.layer < this.layer && !keptChildren) {
+      if (child.layer < this.layer && !keptChildren) {
         if (!child.children) this.detach(child, 'removed');
         dir.children!.delete(name);
       }
@@ -249,12 +240,13 @@ export class MergedTree implements FileTree {
     while (stack.length > 0) {
       const current = stack.pop() as TreeNode;
       if (current.children) stack.push(...current.children.values());
-      const { entry } = current;
       // Hardlinks share a file's bytes and tar stores them once, with the file.
-      if (entry.type !== 'file') continue;
+      if (current.type !== 'file') continue;
       this.files -= 1;
-      this.fileBytes -= entry.size;
-      if (entry.layer < this.layer) this.waste.hidden({ path: entry.path, bytes: entry.size, writtenIn: entry.layer, hiddenIn: this.layer, how });
+      this.fileBytes -= current.size;
+      if (current.layer < this.layer) {
+        this.waste.hidden({ path: current.path, bytes: current.size, writtenIn: current.layer, hiddenIn: this.layer, how });
+      }
     }
   }
 
@@ -268,56 +260,47 @@ export class MergedTree implements FileTree {
   }
 
   private setAttributes(node: TreeNode, item: LayerEntry): void {
-    node.entry = { ...node.entry, mode: item.mode & 0o7777, uid: item.uid, gid: item.gid, mtime: item.mtime, layer: this.layer };
-    if (item.xattrs) node.entry.xattrs = item.xattrs;
+    node.mode = item.mode & 0o7777;
+    node.uid = item.uid;
+    node.gid = item.gid;
+    node.mtime = item.mtime;
+    node.layer = this.layer;
+    if (item.xattrs) node.rare = { ...node.rare, xattrs: item.xattrs };
+    node.changed();
   }
 
-  private makeNode(path: string, item: LayerEntry): TreeNode | undefined {
-    const entry: FileEntry = {
-      path,
-      type: item.type,
-      mode: item.mode & 0o7777,
-      uid: item.uid,
-      gid: item.gid,
-      size: item.type === 'file' ? item.size : 0,
-      mtime: item.mtime,
-      layer: this.layer,
-    };
-    if (item.xattrs) entry.xattrs = item.xattrs;
-    switch (item.type) {
-      case 'dir':
-        return { entry, children: new Map() };
+  private makeNode(parent: TreeNode, name: string, item: LayerEntry): TreeNode | undefined {
+    const { type } = item;
+    const node = new TreeNode(name, parent, type, item.mode & 0o7777, item.uid, item.gid, type === 'file' ? item.size : 0, item.mtime, this.layer);
+    if (item.xattrs) node.rare = { xattrs: item.xattrs };
+    switch (type) {
       case 'file':
         this.waste.written(item.size);
         this.files += 1;
         this.fileBytes += item.size;
-        return {
-          entry,
-          content: item.location ?? { kind: 'layer', layer: this.layer, offset: item.offset },
-          inode: this.nextInode++,
-        };
+        node.content = item.location ?? item.offset;
+        return node;
       case 'symlink':
-        entry.linkTarget = item.linkName ?? '';
-        return { entry };
+        node.linkTarget = item.linkName ?? '';
+        return node;
       case 'hardlink':
-        return this.makeHardlink(entry, item);
+        return this.makeHardlink(node, item);
       case 'char':
       case 'block':
         // A slim image never needs device nodes from the build (the runtime mounts /dev); keep them as metadata.
-        this.warn(`device node ${path} kept as metadata only`);
-        entry.devMajor = item.devMajor;
-        entry.devMinor = item.devMinor;
-        return { entry };
+        this.warn(`device node ${node.path} kept as metadata only`);
+        node.rare = { ...node.rare, devMajor: item.devMajor, devMinor: item.devMinor };
+        return node;
       default:
-        return { entry };
+        return node;
     }
   }
 
   /** Tar hardlink names are from the layer root; the target is looked up in this layer, then in the merged view. */
-  private makeHardlink(entry: FileEntry, item: LayerEntry): TreeNode | undefined {
+  private makeHardlink(node: TreeNode, item: LayerEntry): TreeNode | undefined {
     const targetParts = splitPath(item.linkName ?? '');
     if (targetParts.includes('..')) {
-      this.warn(`hardlink ${entry.path} -> ${JSON.stringify(item.linkName)} leaves the layer root; skipped`);
+      this.warn(`hardlink ${node.path} -> ${JSON.stringify(item.linkName)} leaves the layer root; skipped`);
       return undefined;
     }
     const hidden = this.hiddenFiles.get(targetParts.join('/'));
@@ -328,18 +311,20 @@ export class MergedTree implements FileTree {
     } else {
       // The target's own parent directories may be symlinks, as with any entry (containerd resolves them).
       const found = this.lookupForLink(targetParts);
-      if (found && (found.entry.type === 'file' || found.entry.type === 'hardlink')) {
-        target = { content: found.content, size: found.entry.size, inode: found.inode, path: found.entry.path };
+      if (found && (found.type === 'file' || found.type === 'hardlink')) {
+        found.inode ??= this.nextInode++;
+        target = { content: found.location(), size: found.size, inode: found.inode, path: found.path };
         targetNode = found;
       }
     }
-    entry.linkTarget = target?.path ?? joinPath(targetParts);
+    node.linkTarget = target?.path ?? joinPath(targetParts);
     if (!target || !target.content) {
-      this.warn(`hardlink ${entry.path} -> ${entry.linkTarget}: target is not a regular file in the image; kept as metadata only`);
-      return { entry };
+      this.warn(`hardlink ${node.path} -> ${node.linkTarget}: target is not a regular file in the image; kept as metadata only`);
+      return node;
     }
-    entry.size = target.size;
-    const node: TreeNode = { entry, content: target.content, inode: target.inode };
+    node.size = target.size;
+    node.content = target.content;
+    node.inode = target.inode;
     if (targetNode) this.linkedNodes.push(targetNode);
     this.linkedNodes.push(node);
     return node;
@@ -360,7 +345,7 @@ export class MergedTree implements FileTree {
     const byInode = new Map<number, Set<TreeNode>>();
     for (const node of this.linkedNodes) {
       // A node a later layer replaced or removed is no longer where its path leads.
-      if (this.find(node.entry.path) !== node) continue;
+      if (this.find(node.path) !== node) continue;
       const inode = node.inode as number;
       const group = byInode.get(inode);
       if (group) group.add(node);
@@ -369,7 +354,8 @@ export class MergedTree implements FileTree {
     for (const group of byInode.values()) {
       if (group.size < 2) continue;
       for (const node of group) {
-        node.entry.hardlinks = [...group].filter((other) => other !== node).map((other) => other.entry.path).sort();
+        node.rare = { ...node.rare, hardlinks: [...group].filter((other) => other !== node).map((other) => other.path).sort() };
+        node.changed();
       }
     }
     return this;
@@ -431,11 +417,12 @@ export class MergedTree implements FileTree {
     const requests = paths.map((path) => {
       const node = walk<TreeNode>(this.root, path, true).node;
       if (!node) throw new ImageError(`${path}: no such file in the image`, { file: this.source });
-      if (node.entry.type !== 'file' && node.entry.type !== 'hardlink') {
-        throw new ImageError(`${path}: not a regular file (${node.entry.type})`, { file: this.source });
+      if (node.type !== 'file' && node.type !== 'hardlink') {
+        throw new ImageError(`${path}: not a regular file (${node.type})`, { file: this.source });
       }
-      if (!node.content) throw new ImageError(`${path}: content is not in the image`, { file: this.source });
-      return { location: node.content, size: node.entry.size };
+      const location = node.location();
+      if (!location) throw new ImageError(`${path}: content is not in the image`, { file: this.source });
+      return { location, size: node.size };
     });
     const buffers = await this.content.read(requests);
     return new Map(paths.map((path, index) => [path, buffers[index]]));

@@ -7,14 +7,18 @@
  * Reference: runtime-deps.md §1.9.
  */
 import { ImageError } from '../errors';
-import type { FileEntry } from './types';
+import type { FileType } from './types';
 
 /** Linux `MAXSYMLINKS`: the most symlinks one path lookup may follow. */
 export const MAX_SYMLINKS = 40;
 
 /** The part of a tree node the walk needs. */
 export interface WalkNode {
-  entry: FileEntry;
+  readonly type: FileType;
+  /** Symlink text. */
+  readonly linkTarget?: string;
+  /** Absolute path, for the list of symlinks crossed. */
+  readonly path: string;
   children?: Map<string, WalkNode>;
 }
 
@@ -85,13 +89,13 @@ export function walk<N extends WalkNode>(root: N, path: string, followFinal: boo
       const rest = [name, ...[...pending].reverse()];
       return { path: joinPath(lexicalJoin(dirPath, rest)), symlinks, stop: { dir, dirPath: [...dirPath], rest, reason: 'missing' } };
     }
-    if (child.entry.type === 'symlink' && (!isLast || followFinal)) {
+    if (child.type === 'symlink' && (!isLast || followFinal)) {
       links += 1;
       if (links > MAX_SYMLINKS) {
         throw new ImageError(`too many levels of symbolic links resolving ${path} (more than ${MAX_SYMLINKS})`);
       }
-      symlinks.push(child.entry.path);
-      const target = child.entry.linkTarget ?? '';
+      symlinks.push(child.path);
+      const target = child.linkTarget ?? '';
       if (target.startsWith('/')) {
         dirPath.length = 0;
         dirNodes.length = 1;
@@ -105,7 +109,7 @@ export function walk<N extends WalkNode>(root: N, path: string, followFinal: boo
       for (let i = parts.length - 1; i >= 0; i -= 1) pending.push(parts[i]);
       continue;
     }
-    if (!isLast && child.entry.type !== 'dir') {
+    if (!isLast && child.type !== 'dir') {
       const rest = [...pending].reverse();
       return {
         path: joinPath(lexicalJoin([...dirPath, name], rest)),
