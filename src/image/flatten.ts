@@ -15,9 +15,19 @@ import type { OpenedImage } from './source';
  * Builds the merged tree of an opened image, verifying layer digests. Layers in a host file are all queued on
  * the scan pool at once (layer-scan.ts: one read per layer, hashing and header scan in the same pass) and
  * merged in layer order as their entries arrive; a layer elsewhere is streamed here. The tree is returned only
- * once every digest has matched; a layer that cannot be read is reported before any digest.
+ * once every digest has matched; a layer that cannot be read is reported before any digest. `pool` is the
+ * caller's (it may have started its threads already, and the caller closes it); without one, a pool is made
+ * and closed here.
  */
-export async function buildTree(image: OpenedImage): Promise<MergedTree> {
+export async function buildTree(image: OpenedImage, pool?: LayerScanPool): Promise<MergedTree> {
+  if (!pool) {
+    const own = new LayerScanPool();
+    try {
+      return await buildTree(image, own);
+    } finally {
+      await own.close();
+    }
+  }
   const compressions: Compression[] = [];
   const tree = new MergedTree(layerContentReader(image, compressions), image.file);
   if (image.rootDirectory) {
@@ -25,32 +35,27 @@ export async function buildTree(image: OpenedImage): Promise<MergedTree> {
     await scanRootDirectory(image.rootDirectory, (entry) => tree.apply(entry));
   }
   for (const [index, layer] of image.layers.entries()) compressions[index] = await layerCompression(layer, index, image.file);
-  const pool = new LayerScanPool();
-  try {
-    const scans = image.layers.map((layer, index) =>
-      layer.location ? pool.scan({ ...layer.location, gzip: compressions[index] === 'gzip', ...layerDigestAlgorithms(layer) }) : undefined,
-    );
-    const digests: LayerDigests[] = [];
-    for (const [index, layer] of image.layers.entries()) {
-      tree.beginLayer(index);
-      const onEntry = (entry: LayerEntry): void => tree.apply(entry);
-      const scan = scans[index];
-      if (!scan) {
-        const warn = (message: string): void => void tree.warnings.push(`layer ${index + 1}: ${message}`);
-        digests[index] = await streamLayer(layer, index, image.file, compressions[index], onEntry, warn);
-        continue;
-      }
-      try {
-        const decoder = new HeaderDecoder();
-        for await (const batch of scan) decoder.decode(batch, onEntry);
-      } catch (error) {
-        throw layerError(error, layer, index, image.file);
-      }
-      digests[index] = scan.digests as LayerDigests;
+  const scans = image.layers.map((layer, index) =>
+    layer.location ? pool.scan({ ...layer.location, gzip: compressions[index] === 'gzip', ...layerDigestAlgorithms(layer) }) : undefined,
+  );
+  const digests: LayerDigests[] = [];
+  for (const [index, layer] of image.layers.entries()) {
+    tree.beginLayer(index);
+    const onEntry = (entry: LayerEntry): void => tree.apply(entry);
+    const scan = scans[index];
+    if (!scan) {
+      const warn = (message: string): void => void tree.warnings.push(`layer ${index + 1}: ${message}`);
+      digests[index] = await streamLayer(layer, index, image.file, compressions[index], onEntry, warn);
+      continue;
     }
-    for (const [index, layer] of image.layers.entries()) checkLayerDigests(layer, index, image.file, digests[index]);
-  } finally {
-    await pool.close();
+    try {
+      const decoder = new HeaderDecoder();
+      for await (const batch of scan) decoder.decode(batch, onEntry);
+    } catch (error) {
+      throw layerError(error, layer, index, image.file);
+    }
+    digests[index] = scan.digests as LayerDigests;
   }
+  for (const [index, layer] of image.layers.entries()) checkLayerDigests(layer, index, image.file, digests[index]);
   return tree.seal();
 }

@@ -10,6 +10,7 @@ import { ImageError } from '../errors';
 import type { FileTree } from '../tree/types';
 import { DockerArchiveSource } from './docker-archive';
 import { buildTree } from './flatten';
+import { LayerScanPool } from './layer-scan';
 import { TarMembers } from './member-store';
 import { OciArchiveSource } from './oci-archive';
 import { OciLayoutSource } from './oci-layout';
@@ -50,8 +51,15 @@ export async function detectImageSource(location: string, selection: ImageSelect
 
 /** Opens an image archive, OCI layout or root directory and builds its merged tree. */
 export async function openImage(location: string, selection: ImageSelection = {}): Promise<LoadedImage> {
-  const source = await detectImageSource(location, selection);
-  const image = await source.open();
-  const tree = await buildTree(image);
-  return { config: image.config, tree, source: image.format };
+  // The threads that will read the layers start while the archive is indexed and its manifest read.
+  const pool = new LayerScanPool();
+  pool.prestart();
+  try {
+    const source = await detectImageSource(location, selection);
+    const image = await source.open();
+    const tree = await buildTree(image, pool);
+    return { config: image.config, tree, source: image.format };
+  } finally {
+    await pool.close();
+  }
 }

@@ -101,6 +101,14 @@ export class LayerScanPool {
   /** At most `size` threads, started only when a job needs one; default one per core. */
   constructor(private readonly size = Math.max(1, os.availableParallelism())) {}
 
+  /**
+   * Starts the threads before any job is known: a thread takes ~50 ms to start, which can pass while the caller
+   * still reads the image's manifest and config.
+   */
+  prestart(): void {
+    while (!this.closed && this.workers < this.size) this.idle.push(this.start());
+  }
+
   /** Queues a layer; jobs start in the order they were queued. */
   scan(job: ScanJob): LayerScan {
     const scan = new LayerScan();
