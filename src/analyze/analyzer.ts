@@ -7,7 +7,6 @@ import { posix } from 'node:path';
 import type { ImageConfig } from '../image/source';
 import type { FileEntry, FileTree } from '../tree/types';
 import { isScratchifyError } from '../errors';
-import { DEFAULT_RULES } from './rules';
 import type { Analysis, AnalysisContext, AnalyzeOptions, FileRule, ImageRule, KeptFile, KeptPath, Reason } from './types';
 
 /** Docker's PATH for containers whose image sets none (moby `oci.DefaultPathEnv`). */
@@ -210,7 +209,15 @@ export function containerCommand(config: ImageConfig): string[] {
   return [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
 }
 
-export async function analyze(input: AnalysisInput, options: AnalyzeOptions = {}, rules: RuleSet = DEFAULT_RULES): Promise<Analysis> {
+/**
+ * The rules an analysis runs unless told otherwise. They are loaded on first use: they are most of what
+ * loading the analysis costs, and `analyzeImage` first needs them once the image's layers are being read.
+ */
+export function defaultRules(): RuleSet {
+  return (require('./rules') as typeof import('./rules')).DEFAULT_RULES;
+}
+
+export async function analyze(input: AnalysisInput, options: AnalyzeOptions = {}, rules: RuleSet = defaultRules()): Promise<Analysis> {
   const run = new AnalysisRun(input.tree, input.config, options.onProgress);
   for (const rule of rules.imageRules) {
     options.onProgress?.(rule.description);

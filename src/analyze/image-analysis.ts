@@ -4,7 +4,7 @@
  */
 import { openImage, type LoadedImage } from '../image';
 import type { ResolveOptions } from '../stages';
-import { analyze } from './analyzer';
+import { analyze, defaultRules } from './analyzer';
 import type { Analysis, ApplicationCopy } from './types';
 
 export interface DockerfileContext extends ResolveOptions {
@@ -50,6 +50,9 @@ export async function analyzeLoadedImage(image: LoadedImage, options: ImageAnaly
 /** Opens a `docker save` archive, OCI layout or archive, or root directory, and analyzes it. */
 export async function analyzeImage(location: string, options: ImageAnalysisOptions = {}): Promise<Analysis> {
   options.onProgress?.(`reading ${location}`);
-  const image = await openImage(location);
+  const opening = openImage(location);
+  // The rules load while the threads that read the layers start, when this thread would otherwise wait.
+  defaultRules();
+  const image = await opening;
   return analyzeLoadedImage(image, options);
 }

@@ -1,8 +1,7 @@
 /** Which files of an image the final stage needs at run time, and why. */
-export { analyze, containerCommand, DEFAULT_PATH, type AnalysisInput, type RuleSet } from './analyzer';
+export { analyze, containerCommand, defaultRules, DEFAULT_PATH, type AnalysisInput, type RuleSet } from './analyzer';
 export { analyzeImage, analyzeLoadedImage, applicationCopies, keepComments, type DockerfileContext, type ImageAnalysisOptions } from './image-analysis';
 export { explain, type Explanation, type ReasonStep } from './explain';
-export { DEFAULT_RULES } from './rules';
 export { parseElf, hasElfMagic, type ElfInfo } from './elf';
 export { parseLdCache, type LdCache } from './ldcache';
 export { elfClosure, type ElfClosure, type ClosureOptions } from './loader';

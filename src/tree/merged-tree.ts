@@ -361,15 +361,15 @@ export class MergedTree implements FileTree {
     return this;
   }
 
-  /** Every node except the root, parents before children, siblings sorted by name. */
-  private *nodes(): Generator<TreeNode> {
-    const stack: TreeNode[] = [this.root];
+  /** Every node except the root with its path, parents before children, siblings sorted by name. */
+  private *nodes(): Generator<[TreeNode, string]> {
+    const stack: [TreeNode, string][] = [[this.root, '']];
     while (stack.length > 0) {
-      const node = stack.pop() as TreeNode;
-      if (node !== this.root) yield node;
+      const [node, path] = stack.pop() as [TreeNode, string];
+      if (node !== this.root) yield [node, path];
       if (node.children) {
         const names = [...node.children.keys()].sort().reverse();
-        for (const name of names) stack.push(node.children.get(name) as TreeNode);
+        for (const name of names) stack.push([node.children.get(name) as TreeNode, `${path}/${name}`]);
       }
     }
   }
@@ -406,7 +406,7 @@ export class MergedTree implements FileTree {
 
   /** Every entry except `/` itself, parents before children and siblings sorted (the order a tar needs). */
   *entries(): Iterable<FileEntry> {
-    for (const node of this.nodes()) yield node.entry;
+    for (const [node, path] of this.nodes()) yield node.entryAt(path);
   }
 
   async readFile(path: string): Promise<Buffer> {

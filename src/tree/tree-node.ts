@@ -58,7 +58,12 @@ export class TreeNode implements WalkNode {
 
   /** What readers see; the same object until the node changes. */
   get entry(): FileEntry {
-    return (this.snapshot ??= this.toEntry());
+    return (this.snapshot ??= this.toEntry(this.path));
+  }
+
+  /** `entry`, for a caller that knows the node's path (a walk from the root) and so spares the parent chain. */
+  entryAt(path: string): FileEntry {
+    return (this.snapshot ??= this.toEntry(path));
   }
 
   /** Attribute changes after a reader may have seen the entry: the next `entry` is a new object. */
@@ -72,9 +77,9 @@ export class TreeNode implements WalkNode {
     return typeof content === 'number' ? { kind: 'layer', layer: this.layer, offset: content } : content;
   }
 
-  private toEntry(): FileEntry {
+  private toEntry(path: string): FileEntry {
     const entry: FileEntry = {
-      path: this.path,
+      path,
       type: this.type,
       mode: this.mode,
       uid: this.uid,

@@ -5,7 +5,7 @@
  */
 import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { analyze, DEFAULT_RULES, type Analysis, type AnalyzeOptions } from '../../../../src/analyze';
+import { analyze, defaultRules, type Analysis, type AnalyzeOptions } from '../../../../src/analyze';
 import { openImage, type ImageConfig } from '../../../../src/image';
 import { apkRule } from '../../../../src/analyze/rules/apk';
 import { dpkgRule } from '../../../../src/analyze/rules/dpkg';
@@ -14,8 +14,8 @@ import { systemFilesFileRule, systemFilesImageRule } from '../../../../src/analy
 import { makeRoot } from '../../../support/small-root';
 
 export const RULES = {
-  imageRules: [...DEFAULT_RULES.imageRules, systemFilesImageRule],
-  fileRules: [...DEFAULT_RULES.fileRules, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule],
+  imageRules: [...defaultRules().imageRules, systemFilesImageRule],
+  fileRules: [...defaultRules().fileRules, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule],
 };
 
 /** Writes files into a root: string/Buffer content, `{ link }` symlinks, `{ copy }` host files, `{ dir }`. */
