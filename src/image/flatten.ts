@@ -6,10 +6,16 @@ import { MergedTree } from '../tree/merged-tree';
 import type { LayerEntry } from '../tree/types';
 import { HeaderDecoder } from './header-decoder';
 import { LayerScanPool, type LayerDigests } from './layer-scan';
-import { layerContentReader } from './layer-content';
+import { INFLATED_LAYER_BUDGET, InflatedLayers, layerContentReader } from './layer-content';
 import { checkLayerDigests, layerCompression, layerDigestAlgorithms, layerError, streamLayer, type Compression } from './layer-stream';
 import { scanRootDirectory } from './rootfs';
 import type { OpenedImage } from './source';
+
+/**
+ * The largest inflated gzip layer a scan hands back for later file reads: small layers (an application, its
+ * configuration) are the common case, and several may be in flight at once.
+ */
+const HANDED_OVER_LAYER_BYTES = INFLATED_LAYER_BUDGET / 4;
 
 /**
  * Builds the merged tree of an opened image, verifying layer digests. Layers in a host file are all queued on
@@ -29,15 +35,18 @@ export async function buildTree(image: OpenedImage, pool?: LayerScanPool): Promi
     }
   }
   const compressions: Compression[] = [];
-  const tree = new MergedTree(layerContentReader(image, compressions), image.file);
+  const inflated = new InflatedLayers();
+  const tree = new MergedTree(layerContentReader(image, compressions, inflated), image.file);
   if (image.rootDirectory) {
     tree.beginLayer(0);
     await scanRootDirectory(image.rootDirectory, (entry) => tree.apply(entry));
   }
   for (const [index, layer] of image.layers.entries()) compressions[index] = await layerCompression(layer, index, image.file);
-  const scans = image.layers.map((layer, index) =>
-    layer.location ? pool.scan({ ...layer.location, gzip: compressions[index] === 'gzip', ...layerDigestAlgorithms(layer) }) : undefined,
-  );
+  const scans = image.layers.map((layer, index) => {
+    if (!layer.location) return undefined;
+    const gzip = compressions[index] === 'gzip';
+    return pool.scan({ ...layer.location, gzip, ...layerDigestAlgorithms(layer), keepInflated: gzip ? HANDED_OVER_LAYER_BYTES : 0 });
+  });
   const digests: LayerDigests[] = [];
   for (const [index, layer] of image.layers.entries()) {
     tree.beginLayer(index);
@@ -55,6 +64,7 @@ export async function buildTree(image: OpenedImage, pool?: LayerScanPool): Promi
       throw layerError(error, layer, index, image.file);
     }
     digests[index] = scan.digests as LayerDigests;
+    if (scan.inflated) inflated.keep(index, Buffer.from(scan.inflated.buffer, scan.inflated.byteOffset, scan.inflated.byteLength));
   }
   for (const [index, layer] of image.layers.entries()) checkLayerDigests(layer, index, image.file, digests[index]);
   return tree.seal();

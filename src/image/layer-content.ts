@@ -3,8 +3,9 @@
  * each file's bytes are). An uncompressed layer is read by random access. A gzip layer has no index, so a read
  * inflates it from the start up to the last byte wanted; an analysis that reads a dozen files of one layer one
  * at a time (the program, its ELF interpreter, libc, `ld.so.cache`…) would inflate that layer a dozen times.
- * So a gzip layer whose tar fits what is left of a per-image budget is inflated once, whole, and kept for later
- * reads; a larger one is read in passes as before.
+ * So a gzip layer whose tar fits what is left of a per-image budget is kept whole for later reads: handed over
+ * by the scan that inflated it to build the tree (layer-scan.ts) when it is small, or inflated once on its first
+ * read; a larger one is read in passes.
  */
 import * as zlib from 'node:zlib';
 import { ImageError } from '../errors';
@@ -47,9 +48,15 @@ export class InflatedLayers {
     return this.tooLarge.has(layer) ? 0 : this.budget - this.used;
   }
 
-  keep(layer: number, bytes: Buffer): void {
+  /** Keeps a layer's inflated tar if it fits; false when it does not (the layer is then read in passes). */
+  keep(layer: number, bytes: Buffer): boolean {
+    if (bytes.length > this.room(layer)) {
+      this.refuse(layer);
+      return false;
+    }
     this.kept.set(layer, bytes);
     this.used += bytes.length;
+    return true;
   }
 
   refuse(layer: number): void {
@@ -57,9 +64,11 @@ export class InflatedLayers {
   }
 }
 
-/** The ContentReader of an opened image: host files for a root directory, layer slices otherwise. */
-export function layerContentReader(image: OpenedImage, compressions: readonly Compression[]): ContentReader {
-  const inflated = new InflatedLayers();
+/**
+ * The ContentReader of an opened image: host files for a root directory, layer slices otherwise, gzip layers
+ * from `inflated` when it holds them (and into it when they fit).
+ */
+export function layerContentReader(image: OpenedImage, compressions: readonly Compression[], inflated = new InflatedLayers()): ContentReader {
   return {
     async read(requests) {
       const results: Buffer[] = new Array(requests.length);
@@ -117,7 +126,7 @@ export async function readLayerRanges(
     if (whole) return ranges.map((range) => sliceOf(whole, range, layer));
     const pass = await inflateRanges(layer, ranges, cache ? cache.inflated.room(cache.index) : 0);
     if (cache && pass.whole) cache.inflated.keep(cache.index, pass.whole);
-    else if (cache) cache.inflated.refuse(cache.index);
+    else cache?.inflated.refuse(cache.index);
     return pass.buffers;
   } catch (error) {
     if (error instanceof ImageError) throw error;

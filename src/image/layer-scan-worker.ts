@@ -42,8 +42,11 @@ function scanPlain(job: ScanJob, scanner: TarScanner): LayerDigests {
   return { blob: blobHex, diff: diff ? diff.digest('hex') : job.diffAlgorithm ? blobHex : undefined };
 }
 
-function scanGzip(job: ScanJob, scanner: TarScanner): Promise<LayerDigests> {
+/** A gzip layer's digests, and its whole inflated tar when the job asked to keep up to that much. */
+function scanGzip(job: ScanJob, scanner: TarScanner): Promise<{ digests: LayerDigests; inflated?: Uint8Array }> {
   return new Promise((resolve, reject) => {
+    let kept: Buffer[] | undefined = job.keepInflated ? [] : undefined;
+    let keptBytes = 0;
     const blob = job.blobAlgorithm ? createHash(job.blobAlgorithm) : undefined;
     const diff = job.diffAlgorithm ? createHash(job.diffAlgorithm) : undefined;
     // A gzip layer is never empty: its compression was sniffed from its first bytes.
@@ -59,6 +62,11 @@ function scanGzip(job: ScanJob, scanner: TarScanner): Promise<LayerDigests> {
     input.on('data', (bytes) => void blob?.update(bytes));
     gunzip.on('data', (bytes: Buffer) => {
       diff?.update(bytes);
+      if (kept) {
+        keptBytes += bytes.length;
+        if (keptBytes > (job.keepInflated as number)) kept = undefined;
+        else kept.push(bytes);
+      }
       try {
         scanner.push(bytes);
       } catch (error) {
@@ -68,7 +76,7 @@ function scanGzip(job: ScanJob, scanner: TarScanner): Promise<LayerDigests> {
     gunzip.on('end', () => {
       try {
         scanner.end();
-        resolve({ blob: blob?.digest('hex'), diff: diff?.digest('hex') });
+        resolve({ digests: { blob: blob?.digest('hex'), diff: diff?.digest('hex') }, inflated: kept && Buffer.concat(kept, keptBytes) });
       } catch (error) {
         fail(error);
       }
@@ -83,8 +91,14 @@ async function serve(port: MessagePort, job: ScanRequest): Promise<void> {
     reply({ id: job.id, batch }, [batch.bytes.buffer as ArrayBuffer, batch.positions.buffer as ArrayBuffer]),
   );
   try {
-    const digests = job.gzip ? await scanGzip(job, scanner) : scanPlain(job, scanner);
-    reply({ id: job.id, digests });
+    if (job.gzip) {
+      const { digests, inflated } = await scanGzip(job, scanner);
+      // A small concatenation is a slice of Node's shared pool: copy it into a buffer of its own to move it.
+      const own = inflated && (inflated.byteOffset === 0 && inflated.byteLength === inflated.buffer.byteLength ? inflated : new Uint8Array(inflated));
+      reply({ id: job.id, digests, inflated: own }, own ? [own.buffer as ArrayBuffer] : []);
+    } else {
+      reply({ id: job.id, digests: scanPlain(job, scanner) });
+    }
   } catch (error) {
     const { message, code } = error as NodeJS.ErrnoException;
     reply({ id: job.id, error: message, code });

@@ -18,11 +18,16 @@ export interface LayerDigests {
   diff?: string;
 }
 
-/** What to scan: a host file range, whether it is gzip, and the algorithms of the two digests. */
+/**
+ * What to scan: a host file range, whether it is gzip, and the algorithms of the two digests. `keepInflated`:
+ * for a gzip layer, the most inflated bytes to hand back with the digests, so that reading files of a small
+ * layer later needs no second inflation (0 or absent: none).
+ */
 export interface ScanJob extends HostRange {
   gzip: boolean;
   blobAlgorithm?: string;
   diffAlgorithm?: string;
+  keepInflated?: number;
 }
 
 /** A job as posted to a worker. */
@@ -33,10 +38,10 @@ export interface ScanRequest extends ScanJob {
 /** What a worker posts about a job: batches of header blocks, then the digests or the error that stopped the scan. */
 export type ScanReply =
   | { id: number; batch: HeaderBatch }
-  | { id: number; digests: LayerDigests }
+  | { id: number; digests: LayerDigests; inflated?: Uint8Array }
   | { id: number; error: string; code?: string };
 
-type Outcome = { digests: LayerDigests } | { error: Error };
+type Outcome = { digests: LayerDigests; inflated?: Uint8Array } | { error: Error };
 
 /**
  * One layer's scan. Iterate it for the header batches in layer order (the iteration throws the error that
@@ -44,6 +49,8 @@ type Outcome = { digests: LayerDigests } | { error: Error };
  */
 export class LayerScan implements AsyncIterable<HeaderBatch> {
   digests: LayerDigests | undefined;
+  /** The whole inflated tar of a gzip layer, when the job asked for it and it fit. */
+  inflated: Uint8Array | undefined;
   private readonly batches: HeaderBatch[] = [];
   private outcome: Outcome | undefined;
   private wake: (() => void) | undefined;
@@ -75,6 +82,7 @@ export class LayerScan implements AsyncIterable<HeaderBatch> {
       if (outcome) {
         if ('error' in outcome) throw outcome.error;
         this.digests = outcome.digests;
+        this.inflated = outcome.inflated;
         return;
       }
       await new Promise<void>((resolve) => (this.wake = resolve));
@@ -157,7 +165,7 @@ export class LayerScanPool {
       this.busy.delete(worker);
       this.idle.push(worker);
       if ('error' in reply) pending.scan.finish({ error: Object.assign(new Error(reply.error), { code: reply.code }) });
-      else pending.scan.finish({ digests: reply.digests });
+      else pending.scan.finish({ digests: reply.digests, inflated: reply.inflated });
       this.dispatch();
     });
     worker.on('error', (error) => {

@@ -2,11 +2,14 @@
  * Reading file bytes back from layers after the merge (src/image/layer-content.ts): slices at the offsets the
  * merge recorded, and a gzip layer inflated once and kept when it fits the budget, in passes when it does not.
  */
+import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { buildTree } from '../../src/image/flatten';
+import { parseImageConfig } from '../../src/image/image-config';
 import { InflatedLayers, readLayerRanges } from '../../src/image/layer-content';
-import type { LayerSource } from '../../src/image/source';
-import { tarOf } from './image-builder';
+import type { LayerSource, OpenedImage } from '../../src/image/source';
+import { configFor, sha256, tarOf, tempDir, writeFile } from './image-builder';
 
 /** A layer held in memory that counts how often it is opened, i.e. how many passes read it. */
 function countingLayer(stored: Buffer): LayerSource & { opens: number } {
@@ -78,5 +81,34 @@ describe('reading file bytes back from layers', () => {
     await expect(readLayerRanges(layer, 'gzip', [{ offset: tar.length - 10, size: 100 }], 'image.tar', cache)).rejects.toThrow(
       /test-layer: ended before the file data \(truncated\)/,
     );
+  });
+});
+
+describe('gzip layers after the merge', () => {
+  /** An opened image of one gzip layer in a host file, whose whole-layer opens are counted. */
+  async function gzipImage(): Promise<{ image: OpenedImage; wholeOpens: () => number; tar: Buffer }> {
+    const { tar, gzip } = await fixture();
+    const file = writeFile(tempDir(), 'layer.tar.gz', gzip);
+    let opens = 0;
+    const config = parseImageConfig(configFor([{ tar, stored: gzip }]), 'test');
+    const layer: LayerSource = {
+      name: 'layer.tar.gz',
+      size: gzip.length,
+      diffId: sha256(tar),
+      location: { file, start: 0, size: gzip.length },
+      open(range) {
+        if (!range) opens += 1;
+        return fs.createReadStream(file, range);
+      },
+    };
+    return { image: { format: 'docker-archive', file: 'test', config, layers: [layer] }, wholeOpens: () => opens, tar };
+  }
+
+  it('are read from the bytes the scan inflated to build the tree, without inflating them again', async () => {
+    const { image, wholeOpens } = await gzipImage();
+    const tree = await buildTree(image);
+    expect((await tree.readFile('/etc/last')).toString()).toBe('last file');
+    expect((await tree.readFile('/etc/first')).toString()).toBe('first file');
+    expect(wholeOpens()).toBe(0);
   });
 });
