@@ -50,9 +50,7 @@ export async function analyzeLoadedImage(image: LoadedImage, options: ImageAnaly
 /** Opens a `docker save` archive, OCI layout or archive, or root directory, and analyzes it. */
 export async function analyzeImage(location: string, options: ImageAnalysisOptions = {}): Promise<Analysis> {
   options.onProgress?.(`reading ${location}`);
-  const opening = openImage(location);
-  // The rules load while the threads that read the layers start, when this thread would otherwise wait.
-  defaultRules();
-  const image = await opening;
+  // The rules load while worker threads read the layers, when this thread would otherwise wait.
+  const image = await openImage(location, {}, { whileReading: () => void defaultRules() });
   return analyzeLoadedImage(image, options);
 }

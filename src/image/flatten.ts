@@ -23,13 +23,14 @@ const HANDED_OVER_LAYER_BYTES = INFLATED_LAYER_BUDGET / 4;
  * merged in layer order as their entries arrive; a layer elsewhere is streamed here. The tree is returned only
  * once every digest has matched; a layer that cannot be read is reported before any digest. `pool` is the
  * caller's (it may have started its threads already, and the caller closes it); without one, a pool is made
- * and closed here.
+ * and closed here. `whileReading` runs once the layers are queued, before the first headers come back: time
+ * this thread would spend waiting.
  */
-export async function buildTree(image: OpenedImage, pool?: LayerScanPool): Promise<MergedTree> {
+export async function buildTree(image: OpenedImage, pool?: LayerScanPool, whileReading?: () => void): Promise<MergedTree> {
   if (!pool) {
     const own = new LayerScanPool();
     try {
-      return await buildTree(image, own);
+      return await buildTree(image, own, whileReading);
     } finally {
       await own.close();
     }
@@ -47,6 +48,7 @@ export async function buildTree(image: OpenedImage, pool?: LayerScanPool): Promi
     const gzip = compressions[index] === 'gzip';
     return pool.scan({ ...layer.location, gzip, ...layerDigestAlgorithms(layer), keepInflated: gzip ? HANDED_OVER_LAYER_BYTES : 0 });
   });
+  whileReading?.();
   const digests: LayerDigests[] = [];
   for (const [index, layer] of image.layers.entries()) {
     tree.beginLayer(index);

@@ -49,15 +49,24 @@ export async function detectImageSource(location: string, selection: ImageSelect
   throw new ImageError('not an image archive: neither manifest.json (docker save) nor oci-layout + index.json (OCI) found', { file: location });
 }
 
+/** How `openImage` may use the time it waits for worker threads. */
+export interface OpenImageOptions {
+  /**
+   * Runs once the layers are being read on worker threads, before their first headers come back: the caller's
+   * own start-up work (loading modules, say) done there costs no time.
+   */
+  whileReading?: () => void;
+}
+
 /** Opens an image archive, OCI layout or root directory and builds its merged tree. */
-export async function openImage(location: string, selection: ImageSelection = {}): Promise<LoadedImage> {
+export async function openImage(location: string, selection: ImageSelection = {}, options: OpenImageOptions = {}): Promise<LoadedImage> {
   // The threads that will read the layers start while the archive is indexed and its manifest read.
   const pool = new LayerScanPool();
   pool.prestart();
   try {
     const source = await detectImageSource(location, selection);
     const image = await source.open();
-    const tree = await buildTree(image, pool);
+    const tree = await buildTree(image, pool, options.whileReading);
     return { config: image.config, tree, source: image.format };
   } finally {
     await pool.close();
