@@ -1,14 +1,16 @@
 /**
- * Reading each layer once. For a layer whose stored bytes lie in a host file, a worker thread reads them in
- * large chunks and, in that one pass, hashes the blob, inflates gzip, hashes the tar (the diff id) and finds
- * every entry header (tar-scanner.ts), posting the header blocks in batches (header-batch.ts) as it goes.
- * The main thread only merges. One worker per core takes the layers in turn, so while the merge applies one
- * layer's entries the next layers are already being read, and an image with many layers uses every core.
+ * Reading each layer once. For a layer whose stored bytes lie in a host file, one pass (layer-scan-job.ts)
+ * reads them in large chunks, hashes the blob, inflates gzip, hashes the tar (the diff id) and finds every
+ * entry header (tar-scanner.ts), handing the header blocks over in batches (header-batch.ts) as it goes.
+ * Layers are taken in turn by one worker thread per core but one, and by the thread that merges: merging costs
+ * far less than hashing, so that thread scans a layer too, in slices between which it merges what the workers
+ * sent. Every core works from the start (no thread to wait for), and one thread fewer is started and scheduled.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { HeaderBatch } from './header-batch';
+import { runScanJob } from './layer-scan-job';
 import { startModuleWorker } from './module-worker';
 import type { HostRange } from './source';
 
@@ -97,7 +99,14 @@ interface Pending {
 
 const WORKER_MODULE = path.join(__dirname, 'layer-scan-worker');
 
-/** Worker threads that scan layers; `close` must be called when done (it ends the threads). */
+/** Lets the event loop run: worker messages, and the merge waiting for batches. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Worker threads, and this thread, that scan layers; `close` must be called when done (it ends the threads).
+ */
 export class LayerScanPool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Pending & { id: number }>();
@@ -105,9 +114,17 @@ export class LayerScanPool {
   private workers = 0;
   private nextId = 0;
   private closed = false;
+  /** The scan running on this thread, if any. */
+  private inline: LayerScan | undefined;
 
-  /** At most `size` threads, started only when a job needs one; default one per core. */
-  constructor(private readonly size = Math.max(1, os.availableParallelism())) {}
+  /**
+   * At most `size` worker threads, started only when a job needs one (or by `prestart`); by default one per
+   * core but one, the core of this thread, which scans too unless `scanHere` is false.
+   */
+  constructor(
+    private readonly size = Math.max(1, os.availableParallelism() - 1),
+    private readonly scanHere = true,
+  ) {}
 
   /**
    * Starts the threads before any job is known: a thread takes ~50 ms to start, which can pass while the caller
@@ -131,7 +148,9 @@ export class LayerScanPool {
   /** Ends every thread; scans not yet finished fail. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const pending of [...this.queue, ...this.busy.values()]) pending.scan.finish({ error: new Error('layer scan pool closed') });
+    const unfinished = [...this.queue, ...this.busy.values()].map((pending) => pending.scan);
+    if (this.inline) unfinished.push(this.inline);
+    for (const scan of unfinished) scan.finish({ error: new Error('layer scan pool closed') });
     this.queue.length = 0;
     const threads = [...this.idle, ...this.busy.keys()];
     this.idle.length = 0;
@@ -139,17 +158,36 @@ export class LayerScanPool {
     await Promise.all(threads.map((worker) => worker.terminate()));
   }
 
+  /** Hands queued jobs to idle workers first (this thread has the merge to do), then to this thread. */
   private dispatch(): void {
     while (this.queue.length > 0) {
       let worker = this.idle.pop();
       if (!worker && this.workers < this.size) worker = this.start();
-      if (!worker) return;
+      if (!worker) {
+        if (this.scanHere && !this.inline) this.runHere(this.queue.shift() as Pending);
+        return;
+      }
       const pending = this.queue.shift() as Pending;
       const id = (this.nextId += 1);
       this.busy.set(worker, { ...pending, id });
       const request: ScanRequest = { ...pending.job, id };
       worker.postMessage(request);
     }
+  }
+
+  /** Runs a job on this thread, pausing between slices so the merge and worker messages go on. */
+  private runHere({ job, scan }: Pending): void {
+    this.inline = scan;
+    const pause = (): Promise<void> => (this.closed ? Promise.reject(new Error('layer scan pool closed')) : nextTurn());
+    runScanJob(job, (batch) => scan.deliver(batch), pause)
+      .then(
+        ({ digests, inflated }) => scan.finish({ digests, inflated }),
+        (error: unknown) => scan.finish({ error: error instanceof Error ? error : new Error(String(error)) }),
+      )
+      .finally(() => {
+        this.inline = undefined;
+        if (!this.closed) this.dispatch();
+      });
   }
 
   private start(): Worker {

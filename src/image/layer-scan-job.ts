@@ -1,0 +1,115 @@
+/**
+ * One layer scan (layer-scan.ts): a single pass over the layer's stored bytes that hashes them, inflates gzip,
+ * hashes the tar and finds its headers, handing header batches over as they fill. The same code runs on a
+ * worker thread and on the thread that merges, which takes a share of the layers instead of waiting; there it
+ * pauses between slices of the layer so the merge and the other threads' batches are not held up.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import type * as Zlib from 'node:zlib';
+import type { HeaderBatch } from './header-batch';
+import type { LayerDigests, ScanJob } from './layer-scan';
+import { TarScanner } from './tar-scanner';
+
+/**
+ * Bytes per read: few enough system calls, and small enough to stay in a core's L2 cache (512 KiB on the
+ * benchmark machine) between the read that writes it, the hash and the header scan that read it.
+ */
+const CHUNK_BYTES = 128 * 1024;
+
+/** Bytes read between two pauses, when the caller asks for pauses: about 5 ms of work. */
+const SLICE_BYTES = 8 * 1024 * 1024;
+
+/** What a finished scan found. */
+export interface ScanResult {
+  digests: LayerDigests;
+  /** The whole inflated tar of a gzip layer, when the job asked to keep it and it fit. */
+  inflated?: Buffer;
+}
+
+/**
+ * Runs `job`, calling `onBatch` with each header batch in stream order. `pause`, when given, is awaited between
+ * slices of an uncompressed layer (a gzip layer is read as a stream and yields on its own).
+ */
+export function runScanJob(job: ScanJob, onBatch: (batch: HeaderBatch) => void, pause?: () => Promise<void>): Promise<ScanResult> {
+  const scanner = new TarScanner(onBatch);
+  return job.gzip ? scanGzip(job, scanner) : scanPlain(job, scanner, pause);
+}
+
+let sharedChunk: Buffer | undefined;
+
+async function scanPlain(job: ScanJob, scanner: TarScanner, pause?: () => Promise<void>): Promise<ScanResult> {
+  const blob = job.blobAlgorithm ? createHash(job.blobAlgorithm) : undefined;
+  // An uncompressed layer's blob is its tar: one hash serves both digests when the algorithms agree.
+  const diff = job.diffAlgorithm && job.diffAlgorithm !== job.blobAlgorithm ? createHash(job.diffAlgorithm) : undefined;
+  // Without pauses the scan runs to its end at once, so one buffer serves every scan of the thread.
+  const chunk = pause ? Buffer.allocUnsafe(CHUNK_BYTES) : (sharedChunk ??= Buffer.allocUnsafe(CHUNK_BYTES));
+  const fd = fs.openSync(job.file, 'r');
+  try {
+    let done = 0;
+    let sliceEnd = SLICE_BYTES;
+    while (done < job.size) {
+      if (pause && done >= sliceEnd) {
+        await pause();
+        sliceEnd = done + SLICE_BYTES;
+      }
+      const read = fs.readSync(fd, chunk, 0, Math.min(CHUNK_BYTES, job.size - done), job.start + done);
+      // The archive was indexed with this range inside it; it has shrunk since.
+      if (read === 0) throw new Error('truncated tar (unexpected end of data)');
+      const bytes = chunk.subarray(0, read);
+      blob?.update(bytes);
+      diff?.update(bytes);
+      scanner.push(bytes);
+      done += read;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  scanner.end();
+  const blobHex = blob?.digest('hex');
+  return { digests: { blob: blobHex, diff: diff ? diff.digest('hex') : job.diffAlgorithm ? blobHex : undefined } };
+}
+
+function scanGzip(job: ScanJob, scanner: TarScanner): Promise<ScanResult> {
+  // Loaded here: most layers of most images are uncompressed, and a thread that never inflates never needs zlib.
+  const zlib = require('node:zlib') as typeof Zlib;
+  return new Promise((resolve, reject) => {
+    const blob = job.blobAlgorithm ? createHash(job.blobAlgorithm) : undefined;
+    const diff = job.diffAlgorithm ? createHash(job.diffAlgorithm) : undefined;
+    let kept: Buffer[] | undefined = job.keepInflated ? [] : undefined;
+    let keptBytes = 0;
+    // A gzip layer is never empty: its compression was sniffed from its first bytes.
+    const input = fs.createReadStream(job.file, { start: job.start, end: job.start + job.size - 1, highWaterMark: CHUNK_BYTES });
+    const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
+    const fail = (error: unknown): void => {
+      input.destroy();
+      gunzip.destroy();
+      reject(error);
+    };
+    input.on('error', fail);
+    gunzip.on('error', fail);
+    input.on('data', (bytes) => void blob?.update(bytes));
+    gunzip.on('data', (bytes: Buffer) => {
+      diff?.update(bytes);
+      if (kept) {
+        keptBytes += bytes.length;
+        if (keptBytes > (job.keepInflated as number)) kept = undefined;
+        else kept.push(bytes);
+      }
+      try {
+        scanner.push(bytes);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    gunzip.on('end', () => {
+      try {
+        scanner.end();
+        resolve({ digests: { blob: blob?.digest('hex'), diff: diff?.digest('hex') }, inflated: kept && Buffer.concat(kept, keptBytes) });
+      } catch (error) {
+        fail(error);
+      }
+    });
+    input.pipe(gunzip);
+  });
+}
