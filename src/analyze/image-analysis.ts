@@ -50,7 +50,7 @@ export async function analyzeLoadedImage(image: LoadedImage, options: ImageAnaly
 /** Opens a `docker save` archive, OCI layout or archive, or root directory, and analyzes it. */
 export async function analyzeImage(location: string, options: ImageAnalysisOptions = {}): Promise<Analysis> {
   options.onProgress?.(`reading ${location}`);
-  // The rules load while worker threads read the layers, when this thread would otherwise wait.
+  // The rules load once the layers are queued, overlapping the reading instead of delaying it.
   const image = await openImage(location, {}, { whileReading: () => void defaultRules() });
   return analyzeLoadedImage(image, options);
 }

@@ -23,8 +23,7 @@ const HANDED_OVER_LAYER_BYTES = INFLATED_LAYER_BUDGET / 4;
  * merged in layer order as their entries arrive; a layer elsewhere is streamed here. The tree is returned only
  * once every digest has matched; a layer that cannot be read is reported before any digest. `pool` is the
  * caller's (it may have started its threads already, and the caller closes it); without one, a pool is made
- * and closed here. `whileReading` runs once the layers are queued, before the first headers come back: time
- * this thread would spend waiting.
+ * and closed here. `whileReading` runs once every layer is queued, before any is merged.
  */
 export async function buildTree(image: OpenedImage, pool?: LayerScanPool, whileReading?: () => void): Promise<MergedTree> {
   if (!pool) {

@@ -49,11 +49,11 @@ export async function detectImageSource(location: string, selection: ImageSelect
   throw new ImageError('not an image archive: neither manifest.json (docker save) nor oci-layout + index.json (OCI) found', { file: location });
 }
 
-/** How `openImage` may use the time it waits for worker threads. */
+/** Options of `openImage`. */
 export interface OpenImageOptions {
   /**
-   * Runs once the layers are being read on worker threads, before their first headers come back: the caller's
-   * own start-up work (loading modules, say) done there costs no time.
+   * Runs once every layer is queued for reading, while the worker threads start: the caller's own start-up work
+   * (loading modules, say) done there overlaps the reading instead of delaying it.
    */
   whileReading?: () => void;
 }
