@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import type * as Zlib from 'node:zlib';
 import type { HeaderBatch } from './header-batch';
 import type { LayerDigests, ScanJob } from './layer-scan';
+import { TRUNCATED_TAR } from './tar-header';
 import { TarScanner } from './tar-scanner';
 
 /**
@@ -55,7 +56,7 @@ async function scanPlain(job: ScanJob, scanner: TarScanner, pause?: () => Promis
       }
       const read = fs.readSync(fd, chunk, 0, Math.min(CHUNK_BYTES, job.size - done), job.start + done);
       // The archive was indexed with this range inside it; it has shrunk since.
-      if (read === 0) throw new Error('truncated tar (unexpected end of data)');
+      if (read === 0) throw new Error(TRUNCATED_TAR);
       const bytes = chunk.subarray(0, read);
       blob?.update(bytes);
       diff?.update(bytes);

@@ -15,7 +15,8 @@ import { ImageError } from '../errors';
 import type { HostRange } from './source';
 import { describeStreamError } from './stream-errors';
 // The outer archive and the layers share one reading of tar headers (tar-header.ts).
-import { BLOCK, headerChecksum, paxRecords, tarNumber } from './tar-header';
+import { sniffCompression } from './layer-stream';
+import { BLOCK, headerChecksum, headerName, isPosixUstar, longNameRecord, nameFieldEnd, paxRecords, tarNumber, TRUNCATED_TAR } from './tar-header';
 
 /** Small JSON members (manifests, configs, indexes) are read whole; nothing real comes near this bound. */
 const MAX_METADATA_BYTES = 64 * 1024 * 1024;
@@ -129,26 +130,25 @@ async function readTarHeaders(handle: fs.promises.FileHandle, fileSize: number, 
     let size = tarNumber(block, 124, 12);
     if (pax.size !== undefined) size = parseInt(pax.size, 10);
     const dataStart = position + BLOCK;
-    if (dataStart + size > fileSize) throw new ImageError('not a readable tar archive: truncated tar (unexpected end of data)', { file });
+    if (dataStart + size > fileSize) throw new ImageError(`not a readable tar archive: ${TRUNCATED_TAR}`, { file });
     position = dataStart + Math.ceil(size / BLOCK) * BLOCK;
     if (type === 'x' || type === 'L') {
       if (size > MAX_METADATA_BYTES) throw new ImageError('not a readable tar archive: oversized extended header', { file });
       const data = await readData(dataStart, size);
       if (type === 'x') pax = paxRecords(data);
-      else longName = data.toString('utf8').replace(/\0+$/, '');
+      else longName = longNameRecord(data);
       continue;
     }
     if (type === 'g' || type === 'K') continue;
-    const ustar = block.toString('latin1', 257, 262) === 'ustar';
-    const prefix = ustar ? block.toString('utf8', 345, 500).replace(/\0.*$/s, '') : '';
-    const shortName = block.toString('utf8', 0, 100).replace(/\0.*$/s, '');
-    const name = pax.path ?? longName ?? (prefix ? `${prefix}/${shortName}` : shortName);
+    // The layers' reader decodes names the same way: the prefix field only in POSIX ustar headers (GNU headers
+    // keep times in those bytes).
+    const name = pax.path ?? longName ?? headerName(block, 0, nameFieldEnd(block, 0), isPosixUstar(block, 0));
     pax = {};
     longName = undefined;
     // '0', NUL (old tar) and '7' (contiguous) are regular files; a later member of the same name wins.
     if (type === '0' || type === '7') members.set(normalizeMemberName(name), { offset: dataStart, size });
   }
-  if (position < fileSize) throw new ImageError('not a readable tar archive: truncated tar (unexpected end of data)', { file });
+  if (position < fileSize) throw new ImageError(`not a readable tar archive: ${TRUNCATED_TAR}`, { file });
   return members;
 }
 
@@ -160,12 +160,11 @@ async function refuseCompressedArchive(file: string): Promise<void> {
   try {
     const head = Buffer.alloc(4);
     const { bytesRead } = await handle.read(head, 0, 4, 0);
-    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const compression = sniffCompression(head.subarray(0, bytesRead));
+    if (compression === 'gzip') {
       throw new ImageError('the archive is gzip-compressed: decompress it first (gunzip) so it can be read by random access', { file });
     }
-    if (bytesRead >= 4 && head.readUInt32BE(0) === 0x28b52ffd) {
-      throw new ImageError('the archive is zstd-compressed: decompress it first (zstd -d)', { file });
-    }
+    if (compression === 'zstd') throw new ImageError('the archive is zstd-compressed: decompress it first (zstd -d)', { file });
   } finally {
     await handle.close();
   }

@@ -8,6 +8,9 @@
 
 export const BLOCK = 512;
 
+/** What every reader says of a tar that stops inside a header, a record or an entry's data. */
+export const TRUNCATED_TAR = 'truncated tar (unexpected end of data)';
+
 /** Upper bound for a PAX or GNU long-name record, as tar-stream's `MAX_HEADER_SIZE` (1 MiB). */
 export const MAX_EXTENDED_HEADER_BYTES = 1024 * 1024;
 

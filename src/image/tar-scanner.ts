@@ -15,10 +15,9 @@ import {
   isZeroBlock,
   paxRecords,
   tarNumber,
+  TRUNCATED_TAR,
   wordsOf,
 } from './tar-header';
-
-const TRUNCATED = 'truncated tar (unexpected end of data)';
 
 /** An extended record (typeflag x, g, L or K) whose data is being copied into the batch. */
 interface ExtendedRecord {
@@ -94,7 +93,7 @@ export class TarScanner {
 
   /** Checks that the stream did not stop inside a header, an extended record or an entry's data. */
   end(): void {
-    if (this.carried > 0 || this.extended !== undefined || this.received < this.dataEnd) throw new Error(TRUNCATED);
+    if (this.carried > 0 || this.extended !== undefined || this.received < this.dataEnd) throw new Error(TRUNCATED_TAR);
     this.batches.take();
   }
 

@@ -146,3 +146,29 @@ describe('metadata', () => {
     await expect(openImage(file)).rejects.toThrow(new ImageError('image config: Entrypoint must be a list of strings'));
   });
 });
+
+describe('outer archive headers', () => {
+  /** Rewrites every header of a ustar archive as GNU tar writes it: `ustar  \0` magic, access time where POSIX has its prefix. */
+  function asGnuTar(archive: Buffer): Buffer {
+    const out = Buffer.from(archive);
+    let at = 0;
+    while (at + 512 <= out.length && out[at] !== 0) {
+      out.write('ustar  \0', at + 257, 'latin1');
+      out.write('14757352421\0', at + 345, 'latin1');
+      out.fill(0x20, at + 148, at + 156);
+      let sum = 0;
+      for (let i = at; i < at + 512; i += 1) sum += out[i];
+      out.write(`${sum.toString(8).padStart(6, '0')}\0 `, at + 148, 'latin1');
+      const size = parseInt(out.toString('latin1', at + 124, at + 136).replace(/\0.*$/s, '').trim() || '0', 8);
+      at += 512 + Math.ceil(size / 512) * 512;
+    }
+    return out;
+  }
+
+  it('reads member names of a GNU-format tar without taking its time fields for a name prefix', async () => {
+    const l = await layer([{ name: 'etc/hostname', content: 'gnu\n' }]);
+    const archive = asGnuTar(await dockerLegacyArchive([l], configFor([l])));
+    const image = await openImage(writeFile(tempDir(), 'gnu.tar', archive));
+    expect((await image.tree.readFile('/etc/hostname')).toString()).toBe('gnu\n');
+  });
+});
