@@ -48,19 +48,17 @@ export class InflatedLayers {
     return this.tooLarge.has(layer) ? 0 : this.budget - this.used;
   }
 
-  /** Keeps a layer's inflated tar if it fits; false when it does not (the layer is then read in passes). */
-  keep(layer: number, bytes: Buffer): boolean {
-    if (bytes.length > this.room(layer)) {
-      this.refuse(layer);
-      return false;
+  /**
+   * Keeps a layer's inflated tar if it fits; a layer that does not (or whose pass could not keep it whole) is
+   * remembered as too large and read in passes from then on.
+   */
+  keep(layer: number, bytes: Buffer | undefined): void {
+    if (!bytes || bytes.length > this.room(layer)) {
+      this.tooLarge.add(layer);
+      return;
     }
     this.kept.set(layer, bytes);
     this.used += bytes.length;
-    return true;
-  }
-
-  refuse(layer: number): void {
-    this.tooLarge.add(layer);
   }
 }
 
@@ -125,8 +123,7 @@ export async function readLayerRanges(
     const whole = cache?.inflated.get(cache.index);
     if (whole) return ranges.map((range) => sliceOf(whole, range, layer));
     const pass = await inflateRanges(layer, ranges, cache ? cache.inflated.room(cache.index) : 0);
-    if (cache && pass.whole) cache.inflated.keep(cache.index, pass.whole);
-    else cache?.inflated.refuse(cache.index);
+    cache?.inflated.keep(cache.index, pass.whole);
     return pass.buffers;
   } catch (error) {
     if (error instanceof ImageError) throw error;
