@@ -1,13 +1,13 @@
 /**
  * One layer scan (layer-scan.ts): a single pass over the layer's stored bytes that hashes them, inflates gzip,
- * hashes the tar and finds its headers, handing header batches over as they fill. The same code runs on a
+ * hashes the tar and decodes its headers, handing entry batches over as they fill. The same code runs on a
  * worker thread and on the thread that merges, which takes a share of the layers instead of waiting; there it
  * pauses between slices of the layer so the merge and the other threads' batches are not held up.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type * as Zlib from 'node:zlib';
-import type { HeaderBatch } from './header-batch';
+import type { EntryBatch } from './entry-batch';
 import type { LayerDigests, ScanJob } from './layer-scan';
 import { TRUNCATED_TAR } from './tar-header';
 import { TarScanner } from './tar-scanner';
@@ -29,10 +29,10 @@ export interface ScanResult {
 }
 
 /**
- * Runs `job`, calling `onBatch` with each header batch in stream order. `pause`, when given, is awaited between
+ * Runs `job`, calling `onBatch` with each entry batch in stream order. `pause`, when given, is awaited between
  * slices of an uncompressed layer (a gzip layer is read as a stream and yields on its own).
  */
-export function runScanJob(job: ScanJob, onBatch: (batch: HeaderBatch) => void, pause?: () => Promise<void>): Promise<ScanResult> {
+export function runScanJob(job: ScanJob, onBatch: (batch: EntryBatch) => void, pause?: () => Promise<void>): Promise<ScanResult> {
   const scanner = new TarScanner(onBatch);
   return job.gzip ? scanGzip(job, scanner) : scanPlain(job, scanner, pause);
 }

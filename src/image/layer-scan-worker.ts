@@ -1,16 +1,16 @@
 /**
- * The thread side of layer-scan.ts: runs each scan job it is sent (layer-scan-job.ts), posting header batches
+ * The thread side of layer-scan.ts: runs each scan job it is sent (layer-scan-job.ts), posting entry batches
  * as they fill and then the digests.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import type { HeaderBatch } from './header-batch';
+import type { EntryBatch } from './entry-batch';
 import type { ScanReply, ScanRequest } from './layer-scan';
 import { runScanJob } from './layer-scan-job';
 
 async function serve(port: MessagePort, job: ScanRequest): Promise<void> {
   const reply = (message: ScanReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
-  const onBatch = (batch: HeaderBatch): void =>
-    reply({ id: job.id, batch }, [batch.bytes.buffer as ArrayBuffer, batch.positions.buffer as ArrayBuffer]);
+  const onBatch = (batch: EntryBatch): void =>
+    reply({ id: job.id, batch }, [batch.fields.buffer as ArrayBuffer, batch.text.buffer as ArrayBuffer]);
   try {
     const { digests, inflated } = await runScanJob(job, onBatch);
     // A small concatenation is a slice of Node's shared pool: copy it into a buffer of its own to move it.

@@ -1,7 +1,7 @@
 /**
  * Reading each layer once. For a layer whose stored bytes lie in a host file, one pass (layer-scan-job.ts)
  * reads them in large chunks, hashes the blob, inflates gzip, hashes the tar (the diff id) and finds every
- * entry header (tar-scanner.ts), handing the header blocks over in batches (header-batch.ts) as it goes.
+ * entry header (tar-scanner.ts), handing the decoded entries over in batches (entry-batch.ts) as it goes.
  * Layers are taken in turn by one worker thread per core but one, and by the thread that merges: merging costs
  * far less than hashing, so that thread scans a layer too, in slices between which it merges what the workers
  * sent. Every core works from the start (no thread to wait for), and one thread fewer is started and scheduled.
@@ -9,7 +9,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { HeaderBatch } from './header-batch';
+import type { EntryBatch } from './entry-batch';
 import { runScanJob } from './layer-scan-job';
 import { startModuleWorker } from './module-worker';
 import type { HostRange } from './source';
@@ -37,27 +37,27 @@ export interface ScanRequest extends ScanJob {
   id: number;
 }
 
-/** What a worker posts about a job: batches of header blocks, then the digests or the error that stopped the scan. */
+/** What a worker posts about a job: batches of entries, then the digests or the error that stopped the scan. */
 export type ScanReply =
-  | { id: number; batch: HeaderBatch }
+  | { id: number; batch: EntryBatch }
   | { id: number; digests: LayerDigests; inflated?: Uint8Array }
   | { id: number; error: string; code?: string };
 
 type Outcome = { digests: LayerDigests; inflated?: Uint8Array } | { error: Error };
 
 /**
- * One layer's scan. Iterate it for the header batches in layer order (the iteration throws the error that
+ * One layer's scan. Iterate it for the entry batches in layer order (the iteration throws the error that
  * stopped the scan); once it has ended, `digests` holds what the layer hashed to.
  */
-export class LayerScan implements AsyncIterable<HeaderBatch> {
+export class LayerScan implements AsyncIterable<EntryBatch> {
   digests: LayerDigests | undefined;
   /** The whole inflated tar of a gzip layer, when the job asked for it and it fit. */
   inflated: Uint8Array | undefined;
-  private readonly batches: HeaderBatch[] = [];
+  private readonly batches: EntryBatch[] = [];
   private outcome: Outcome | undefined;
   private wake: (() => void) | undefined;
 
-  deliver(batch: HeaderBatch): void {
+  deliver(batch: EntryBatch): void {
     this.batches.push(batch);
     this.notify();
   }
@@ -73,7 +73,7 @@ export class LayerScan implements AsyncIterable<HeaderBatch> {
     wake?.();
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<HeaderBatch> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<EntryBatch> {
     for (;;) {
       const batch = this.batches.shift();
       if (batch) {

@@ -1,7 +1,7 @@
 /**
  * Decoding one 512-byte tar header block (POSIX ustar, GNU and PAX), for the readers that walk a tar by
  * position instead of streaming it: the outer `docker save` tar (member-store.ts) and the layers scanned
- * while they are hashed (tar-scanner.ts, header-decoder.ts). tar-stream does this for streams but does not export its decoder
+ * while they are hashed (tar-scanner.ts). tar-stream does this for streams but does not export its decoder
  * (its package `exports` only expose the index), so the rules are written out here, matching tar-stream's
  * where the two readers meet (the same header must give the same entry whichever path read the layer).
  */
@@ -91,14 +91,14 @@ type Utf8Slice = (this: Buffer, start: number, end: number) => string;
  * directly it takes half the time, which counts for the 100k names of a large image. Not part of the documented
  * API, so `toString` stands in should a Node version lack it.
  */
-const utf8Slice: Utf8Slice =
+export const utf8Slice: Utf8Slice =
   (Buffer.prototype as unknown as { utf8Slice?: Utf8Slice }).utf8Slice ??
   function (this: Buffer, start: number, end: number): string {
     return this.toString('utf8', start, end);
   };
 
 /** Where the NUL-terminated text field at `at` ends (its first NUL, or `at + length`). */
-function fieldEnd(bytes: Uint8Array, at: number, length: number): number {
+export function fieldEnd(bytes: Uint8Array, at: number, length: number): number {
   let end = at;
   const limit = at + length;
   while (end < limit && bytes[end] !== 0) end += 1;
@@ -106,7 +106,7 @@ function fieldEnd(bytes: Uint8Array, at: number, length: number): number {
 }
 
 /** A NUL-terminated text field. */
-export function textField(bytes: Buffer, at: number, length: number): string {
+function textField(bytes: Buffer, at: number, length: number): string {
   return utf8Slice.call(bytes, at, fieldEnd(bytes, at, length));
 }
 
@@ -134,17 +134,6 @@ export function headerProblem(bytes: Uint8Array, at = 0, words = wordsOf(bytes))
   if (headerChecksum(bytes, at, words) !== tarNumber(bytes, at + 148, 8)) return 'checksum';
   if (!isPosixUstar(bytes, at) && !isGnu(bytes, at)) return 'format';
   return undefined;
-}
-
-/**
- * The typeflag of the header at `at`: NUL (pre-POSIX tar) reads as '0', and a regular-file entry whose name
- * ends in a slash is a directory, as old tars marked them. One rule for the scan, which must know whether data
- * follows, and for the decoder.
- */
-export function headerTypeflag(bytes: Uint8Array, at = 0): string {
-  const flag = bytes[at + 156];
-  if (flag !== 0 && flag !== 0x30) return String.fromCharCode(flag);
-  return plainFileIsDirectory(bytes, at, fieldEnd(bytes, at, 100), isPosixUstar(bytes, at)) ? '5' : '0';
 }
 
 /**
@@ -206,12 +195,4 @@ export function paxXattrs(pax: Record<string, string>): Record<string, string> |
 export function longNameRecord(data: Buffer): string {
   const nul = data.indexOf(0);
   return data.toString('utf8', 0, nul < 0 ? data.length : nul);
-}
-
-/**
- * Go's archive/tar (which containerd and moby use to apply layers) reads no data for these types even when
- * the size field is not zero, so neither do we.
- */
-export function hasNoData(typeflag: string): boolean {
-  return typeflag === '1' || typeflag === '2' || typeflag === '3' || typeflag === '4' || typeflag === '5' || typeflag === '6';
 }

@@ -1,37 +1,79 @@
 /**
- * Finding every header block of a layer tar whose bytes are pushed in chunks, in the same pass that hashes
- * them (layer-scan-worker.ts): each header says how much data follows, so the scan jumps over file contents
- * by offset arithmetic and only looks at header blocks. It checks each header (checksum, format, size) and
- * copies it, with the data of PAX and GNU long-name records, into batches (header-batch.ts) for the merge to
- * decode (header-decoder.ts). A header or record that straddles two chunks is carried over.
+ * Finding and decoding every header of a layer tar whose bytes are pushed in chunks, in the same pass that
+ * hashes them (layer-scan-job.ts): each header says how much data follows, so the scan jumps over file
+ * contents by offset arithmetic and only looks at header blocks. It checks each header (checksum, format,
+ * size), applies PAX and GNU long-name records as tar-stream applies them (layers not in a host file are
+ * streamed through tar-stream by layer-stream.ts, and the merge must not see the difference), and writes each
+ * entry into batches (entry-batch.ts) for the merge. A header or record that straddles two chunks is carried
+ * over.
  */
-import { HeaderBatchWriter, padded, type HeaderBatch } from './header-batch';
+import { DEV_MAJOR, DEV_MINOR, EntryBatchWriter, GID, MODE, MTIME, OFFSET, SIZE, TYPE, TYPE_CODE, UID, type EntryBatch } from './entry-batch';
 import {
   BLOCK,
   MAX_EXTENDED_HEADER_BYTES,
-  hasNoData,
+  fieldEnd,
   headerProblem,
-  headerTypeflag,
+  isPosixUstar,
   isZeroBlock,
+  longNameRecord,
+  nameFieldEnd,
   paxRecords,
+  paxXattrs,
+  plainFileIsDirectory,
   tarNumber,
   TRUNCATED_TAR,
   wordsOf,
 } from './tar-header';
 
-/** An extended record (typeflag x, g, L or K) whose data is being copied into the batch. */
+const PAX_HEADER = 0x78; // 'x'
+const PAX_GLOBAL = 0x67; // 'g'
+const GNU_LONG_NAME = 0x4c; // 'L'
+const GNU_LONG_LINK = 0x4b; // 'K'
+
+const FILE = TYPE_CODE.file;
+const DIR = TYPE_CODE.dir;
+
+/**
+ * Type codes by typeflag byte; anything else (GNU sparse, volume labels…) is read as a regular file, as
+ * tar-stream does. '0' and NUL are settled per header (an old tar marks directories by a trailing slash).
+ */
+const TYPE_BY_FLAG: (number | undefined)[] = [];
+TYPE_BY_FLAG[0x31] = TYPE_CODE.hardlink;
+TYPE_BY_FLAG[0x32] = TYPE_CODE.symlink;
+TYPE_BY_FLAG[0x33] = TYPE_CODE.char;
+TYPE_BY_FLAG[0x34] = TYPE_CODE.block;
+TYPE_BY_FLAG[0x35] = DIR;
+TYPE_BY_FLAG[0x36] = TYPE_CODE.fifo;
+TYPE_BY_FLAG[0x37] = FILE;
+
+/** An extended record (typeflag x, g, L or K) whose data is being collected. */
 interface ExtendedRecord {
-  typeflag: string;
-  size: number;
-  /** Where the data goes in the batch's array. */
-  at: number;
+  flag: number;
+  data: Buffer;
   filled: number;
+}
+
+/** Rounds a byte count up to whole blocks. */
+function padded(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
+}
+
+/** Copies `bytes[from, to)` into `target` at `into`; returns where the copy ends. Names are short: a loop beats a view. */
+function copyBytes(bytes: Uint8Array, from: number, to: number, target: Uint8Array, into: number): number {
+  for (let i = from; i < to; i += 1) target[into++] = bytes[i];
+  return into;
+}
+
+const encoder = new TextEncoder();
+
+/** Writes `text` as UTF-8 into `target` at `into`; returns where it ends. Only PAX and GNU long names come here. */
+function copyText(text: string, target: Uint8Array, into: number): number {
+  return into + encoder.encodeInto(text, target.subarray(into)).written;
 }
 
 /**
  * Push the layer's uncompressed bytes with `push`, in order, then call `end`, which hands over the last
- * batch. Errors are thrown as Errors whose message is the short phrase of an ImageError. Every block handed
- * over has been checked, so the decoder can trust it.
+ * batch. Errors are thrown as Errors whose message is the short phrase of an ImageError.
  */
 export class TarScanner {
   /** Stream bytes pushed so far. */
@@ -45,16 +87,16 @@ export class TarScanner {
   /** Bytes of a header block that straddles two chunks, held in `carry`. */
   private carried = 0;
   private extended: ExtendedRecord | undefined;
-  /**
-   * The PAX records in force for the next entry, and the global ones: only their `size` matters here (it says
-   * where the next header is), applied as the decoder applies them.
-   */
+  /** The PAX records in force for the next entry (the global ones merged in), and the global ones. */
   private pax: Record<string, string> | undefined;
   private globalPax: Record<string, string> | undefined;
-  private readonly batches: HeaderBatchWriter;
+  /** GNU long name and long link target for the next entry. */
+  private longName: string | undefined;
+  private longLink: string | undefined;
+  private readonly batches: EntryBatchWriter;
 
-  constructor(onBatch: (batch: HeaderBatch) => void) {
-    this.batches = new HeaderBatchWriter(onBatch);
+  constructor(onBatch: (batch: EntryBatch) => void) {
+    this.batches = new EntryBatchWriter(onBatch);
   }
 
   push(chunk: Buffer): void {
@@ -66,13 +108,13 @@ export class TarScanner {
     while (offset < chunk.length) {
       const record = this.extended;
       if (record) {
-        const take = Math.min(record.size - record.filled, chunk.length - offset);
-        this.batches.target().set(chunk.subarray(offset, offset + take), record.at + record.filled);
+        const take = Math.min(record.data.length - record.filled, chunk.length - offset);
+        chunk.copy(record.data, record.filled, offset, offset + take);
         record.filled += take;
-        if (record.filled < record.size) return;
+        if (record.filled < record.data.length) return;
         this.extended = undefined;
         this.applyExtended(record);
-        this.next += padded(record.size);
+        this.next += padded(record.data.length);
         offset = this.next - start;
         continue;
       }
@@ -108,32 +150,79 @@ export class TarScanner {
       return;
     }
     if (headerProblem(bytes, at, words)) throw new Error(`not a tar (invalid tar header at byte ${position})`);
-    const typeflag = headerTypeflag(bytes, at);
+    const flag = bytes[at + 156];
     const size = tarNumber(bytes, at + 124, 12);
     const dataStart = position + BLOCK;
-    if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+    if (flag === PAX_HEADER || flag === PAX_GLOBAL || flag === GNU_LONG_NAME || flag === GNU_LONG_LINK) {
       if (size > MAX_EXTENDED_HEADER_BYTES) throw new Error(`not a tar (extended header of ${size} bytes)`);
-      const record = { typeflag, size, at: this.batches.addHeader(bytes, at, position, padded(size)), filled: 0 };
+      const record = { flag, data: Buffer.allocUnsafe(size), filled: 0 };
       this.next = dataStart;
       if (size > 0) this.extended = record;
       else this.applyExtended(record);
       return;
     }
-    // An empty PAX size is no override (tar-stream tests it for truthiness).
-    const entrySize = this.pax?.size ? parseInt(this.pax.size, 10) : size;
-    this.pax = undefined;
+    const pax = this.pax;
+    // An empty PAX size, path or linkpath is no override (tar-stream tests them for truthiness).
+    const entrySize = pax?.size ? parseInt(pax.size, 10) : size;
     if (!(entrySize >= 0) || !Number.isSafeInteger(entrySize)) throw new Error(`not a tar (invalid size at byte ${position})`);
-    this.batches.addHeader(bytes, at, position);
-    const dataSize = hasNoData(typeflag) ? 0 : entrySize;
+    const type = this.addEntry(bytes, at, flag, entrySize, dataStart, pax);
+    this.pax = this.longName = this.longLink = undefined;
+    // Go's archive/tar (which containerd and moby use to apply layers) reads no data for the types other than
+    // regular files even when the size field is not zero, so neither do we.
+    const dataSize = type === FILE ? entrySize : 0;
     this.dataEnd = dataStart + dataSize;
     this.next = dataStart + padded(dataSize);
   }
 
+  /** Writes the entry of the header at `at` into the batch; returns its type code. */
+  private addEntry(bytes: Buffer, at: number, flag: number, size: number, offset: number, pax: Record<string, string> | undefined): number {
+    const posix = isPosixUstar(bytes, at);
+    const nameEnd = nameFieldEnd(bytes, at);
+    const type = flag === 0 || flag === 0x30 ? (plainFileIsDirectory(bytes, at, nameEnd, posix) ? DIR : FILE) : (TYPE_BY_FLAG[flag] ?? FILE);
+    const longName = pax?.path || this.longName;
+    const longLink = pax?.linkpath || this.longLink;
+    // The POSIX prefix field holds the leading directories of a name over 100 bytes.
+    const prefixEnd = longName === undefined && posix && bytes[at + 345] !== 0 ? fieldEnd(bytes, at + 345, 155) : 0;
+    const linkEnd = longLink === undefined ? fieldEnd(bytes, at + 157, 100) : 0;
+    const textBytes =
+      (longName === undefined ? nameEnd - at + (prefixEnd > 0 ? prefixEnd - (at + 345) + 1 : 0) : Buffer.byteLength(longName)) +
+      (longLink === undefined ? linkEnd - (at + 157) : Buffer.byteLength(longLink));
+    const batches = this.batches;
+    batches.reserve(textBytes);
+    const text = batches.text();
+    let end = batches.textEnd();
+    if (longName !== undefined) end = copyText(longName, text, end);
+    else {
+      if (prefixEnd > 0) {
+        end = copyBytes(bytes, at + 345, prefixEnd, text, end);
+        text[end++] = 0x2f; // '/'
+      }
+      end = copyBytes(bytes, at, nameEnd, text, end);
+    }
+    const nameTextEnd = end;
+    if (longLink !== undefined) end = copyText(longLink, text, end);
+    else end = copyBytes(bytes, at + 157, linkEnd, text, end);
+    const fields = batches.numbers();
+    const index = batches.add(nameTextEnd, end, pax && paxXattrs(pax));
+    fields[index + TYPE] = type;
+    fields[index + MODE] = tarNumber(bytes, at + 100, 8);
+    fields[index + UID] = tarNumber(bytes, at + 108, 8);
+    fields[index + GID] = tarNumber(bytes, at + 116, 8);
+    fields[index + SIZE] = size;
+    fields[index + MTIME] = tarNumber(bytes, at + 136, 12);
+    fields[index + OFFSET] = offset;
+    if (type === TYPE_CODE.char || type === TYPE_CODE.block) {
+      fields[index + DEV_MAJOR] = tarNumber(bytes, at + 329, 8);
+      fields[index + DEV_MINOR] = tarNumber(bytes, at + 337, 8);
+    }
+    return type;
+  }
+
   private applyExtended(record: ExtendedRecord): void {
-    if (record.typeflag !== 'x' && record.typeflag !== 'g') return;
-    const target = this.batches.target();
-    const records = paxRecords(Buffer.from(target.buffer, target.byteOffset + record.at, record.size));
-    if (record.typeflag === 'x') this.pax = { ...this.globalPax, ...records };
-    else this.globalPax = records;
+    const { flag, data } = record;
+    if (flag === PAX_HEADER) this.pax = { ...this.globalPax, ...paxRecords(data) };
+    else if (flag === PAX_GLOBAL) this.globalPax = paxRecords(data);
+    else if (flag === GNU_LONG_NAME) this.longName = longNameRecord(data);
+    else this.longLink = longNameRecord(data);
   }
 }

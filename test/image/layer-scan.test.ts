@@ -1,11 +1,10 @@
 /**
  * The scan pool (src/image/layer-scan.ts) runs layer scans on worker threads and on the calling thread. Both
- * must hand over the same header batches and digests, and a pool closed mid-scan must fail what it had not
+ * must hand over the same entry batches and digests, and a pool closed mid-scan must fail what it had not
  * finished rather than leave it waiting.
  */
 import { createHash } from 'node:crypto';
-import type { HeaderBatch } from '../../src/image/header-batch';
-import { HeaderDecoder } from '../../src/image/header-decoder';
+import { readEntries, type EntryBatch } from '../../src/image/entry-batch';
 import { LayerScanPool, type LayerScan } from '../../src/image/layer-scan';
 import type { LayerEntry } from '../../src/tree/types';
 import { tarOf, tempDir, writeFile, type TestEntry } from './image-builder';
@@ -17,8 +16,7 @@ async function layerFile(entries: TestEntry[]): Promise<{ file: string; size: nu
 
 async function drain(scan: LayerScan): Promise<LayerEntry[]> {
   const entries: LayerEntry[] = [];
-  const decoder = new HeaderDecoder();
-  for await (const batch of scan as AsyncIterable<HeaderBatch>) decoder.decode(batch, (entry) => entries.push(entry));
+  for await (const batch of scan as AsyncIterable<EntryBatch>) readEntries(batch, (entry) => entries.push(entry));
   return entries;
 }
 
