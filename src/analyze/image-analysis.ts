@@ -2,7 +2,7 @@
  * Analysis of an image on disk, optionally with the Dockerfile that built it: the Dockerfile tells which
  * files are the application (the final stage's COPY/ADD) and may carry `# scratchify keep=GLOB` comments.
  */
-import { openImage, type LoadedImage } from '../image';
+import { openImage, type LoadedImage } from '../image/open-image';
 import type { ResolveOptions } from '../stages';
 import { analyze, defaultRules } from './analyzer';
 import type { Analysis, ApplicationCopy } from './types';

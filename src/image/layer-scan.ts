@@ -10,7 +10,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { EntryBatch } from './entry-batch';
-import { runScanJob } from './layer-scan-job';
 import { startModuleWorker } from './module-worker';
 import type { HostRange } from './source';
 
@@ -179,6 +178,8 @@ export class LayerScanPool {
   private runHere({ job, scan }: Pending): void {
     this.inline = scan;
     const pause = (): Promise<void> => (this.closed ? Promise.reject(new Error('layer scan pool closed')) : nextTurn());
+    // Loaded on first use: the hashing and tar code is not needed to start the threads, which should start first.
+    const { runScanJob } = require('./layer-scan-job') as typeof import('./layer-scan-job');
     runScanJob(job, (batch) => scan.deliver(batch), pause)
       .then(
         ({ digests, inflated }) => scan.finish({ digests, inflated }),
