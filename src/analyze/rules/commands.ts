@@ -4,7 +4,6 @@
  * (`python3 /app/main.py`, `nginx -c /etc/nginx/nginx.conf`, `node server.js` in WORKDIR /app).
  */
 import { posix } from 'node:path';
-import { invokedCommandsReport } from '../../shell';
 import type { AnalysisContext, Reason } from '../types';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'busybox']);
@@ -15,6 +14,9 @@ export function isShellProgram(path: string): boolean {
 
 /** Keeps the commands a shell script runs, and /bin/sh-compatible shell for it. Returns how many were found. */
 export function keepScriptCommands(script: string, by: string, context: AnalysisContext, rule: string): void {
+  // The shell grammar (chevrotain) is loaded on first use: most images run a program, not a script, and
+  // building the parser is a third of what loading the rules costs.
+  const { invokedCommandsReport } = require('../../shell') as typeof import('../../shell');
   const report = invokedCommandsReport(script);
   for (const error of report.errors) context.warn(`${by}: part of the script could not be parsed (${error.message}); commands there are not followed`);
   for (const command of report.commands) {

@@ -5,7 +5,6 @@
  * globbed over the image tree one path component at a time (symlinked directories followed), the way
  * glob(3) does it for nginx and Apache.
  */
-import picomatch from 'picomatch';
 import { posix } from 'node:path';
 import type { FileTree } from '../../tree/types';
 
@@ -56,7 +55,8 @@ export function expandPattern(tree: FileTree, pattern: string): string[] {
       } catch {
         continue;
       }
-      const matches = picomatch(component, { dot: false });
+      // Loaded on first use, like in the keep rule: only config files with wildcard includes need it.
+      const matches = (require('picomatch') as typeof import('picomatch'))(component, { dot: false });
       for (const name of tree.list(real)) if (matches(name)) next.push(posix.join(dir, name));
     }
     current = next;

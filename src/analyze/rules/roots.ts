@@ -3,7 +3,6 @@
  * working directory), its healthcheck, the application the final stage copied in, the working directory and
  * volumes, and what the user asks to keep.
  */
-import picomatch from 'picomatch';
 import { posix } from 'node:path';
 import type { AnalysisContext, ApplicationCopy, ImageRule } from '../types';
 import { keepCommandLine } from './commands';
@@ -93,6 +92,7 @@ export const keepGlobsRule: ImageRule = {
   async apply(context, options) {
     const globs = options.keep ?? [];
     if (globs.length === 0) return;
+    const picomatch = require('picomatch') as typeof import('picomatch');
     const matchers = globs.map((glob) => ({ glob, matches: picomatch(glob.startsWith('/') ? glob : `/${glob}`, { dot: true }) }));
     const found = new Set<string>();
     for (const entry of context.tree.entries()) {
