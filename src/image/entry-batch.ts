@@ -13,8 +13,15 @@ import { utf8Slice } from './tar-header';
 /** Entries per batch: large enough that messages are few. */
 const BATCH_ENTRIES = 2048;
 
-/** Name and link bytes per batch, before a batch is handed over early (names are ~60 bytes). */
-const TEXT_BYTES = 256 * 1024;
+/**
+ * Entries in a scan's first batch; each next one holds four times as many, up to BATCH_ENTRIES. The merge
+ * starts sooner, and the code that hands a batch over has run before V8 optimizes the scan (code an optimized
+ * function has never run makes V8 throw the optimized code away when it first runs).
+ */
+const FIRST_BATCH_ENTRIES = 32;
+
+/** Name and link bytes per entry a batch has room for, before it is handed over early (names are ~60 bytes). */
+const TEXT_BYTES_PER_ENTRY = 128;
 
 /** Where each number of an entry is, among the FIELDS numbers the entry has in `EntryBatch.fields`. */
 export const TYPE = 0;
@@ -45,7 +52,7 @@ export interface EntryBatch {
   /** Names and link targets, UTF-8. */
   text: Uint8Array;
   /** The extended attributes of the few entries that have them, by entry index in the batch. */
-  xattrs?: [number, Record<string, string>][];
+  xattrs: [number, Record<string, string>][] | undefined;
 }
 
 /**
@@ -53,8 +60,9 @@ export interface EntryBatch {
  * then `add` its numbers. `take` hands the current batch over and starts the next.
  */
 export class EntryBatchWriter {
-  private fields = new Float64Array(BATCH_ENTRIES * FIELDS);
-  private bytes = new Uint8Array(TEXT_BYTES);
+  private capacity = FIRST_BATCH_ENTRIES;
+  private fields = new Float64Array(this.capacity * FIELDS);
+  private bytes = new Uint8Array(this.capacity * TEXT_BYTES_PER_ENTRY);
   private count = 0;
   private used = 0;
   private xattrs: [number, Record<string, string>][] | undefined;
@@ -64,7 +72,7 @@ export class EntryBatchWriter {
 
   /** Makes room for an entry with `textBytes` of name and link (a batch may be handed over first). */
   reserve(textBytes: number): void {
-    if (this.count === BATCH_ENTRIES || this.used + textBytes > this.bytes.length) {
+    if (this.count === this.capacity || this.used + textBytes > this.bytes.length) {
       this.take();
       if (textBytes > this.bytes.length) this.bytes = new Uint8Array(textBytes);
     }
@@ -101,11 +109,10 @@ export class EntryBatchWriter {
   /** Hands the entries added since the last take to `onBatch`, if any. */
   take(): void {
     if (this.count === 0) return;
-    const batch: EntryBatch = { count: this.count, fields: this.fields.subarray(0, this.count * FIELDS), text: this.bytes.subarray(0, this.used) };
-    if (this.xattrs) batch.xattrs = this.xattrs;
-    this.onBatch(batch);
-    this.fields = new Float64Array(BATCH_ENTRIES * FIELDS);
-    this.bytes = new Uint8Array(TEXT_BYTES);
+    this.onBatch({ count: this.count, fields: this.fields.subarray(0, this.count * FIELDS), text: this.bytes.subarray(0, this.used), xattrs: this.xattrs });
+    this.capacity = Math.min(this.capacity * 4, BATCH_ENTRIES);
+    this.fields = new Float64Array(this.capacity * FIELDS);
+    this.bytes = new Uint8Array(this.capacity * TEXT_BYTES_PER_ENTRY);
     this.count = 0;
     this.used = 0;
     this.xattrs = undefined;
@@ -114,9 +121,19 @@ export class EntryBatchWriter {
 
 /** Calls `onEntry` with each entry of `batch`, in order. */
 export function readEntries(batch: EntryBatch, onEntry: (entry: LayerEntry) => void): void {
-  const { fields, count } = batch;
+  // Batches made on this thread and batches a worker posted are objects of different shapes: read them here,
+  // once per batch, so the loop over entries never sees the shape it was not optimized for.
   const text = Buffer.from(batch.text.buffer, batch.text.byteOffset, batch.text.byteLength);
-  const xattrs = batch.xattrs && new Map(batch.xattrs);
+  readFields(batch.count, batch.fields, text, batch.xattrs && new Map(batch.xattrs), onEntry);
+}
+
+function readFields(
+  count: number,
+  fields: Float64Array,
+  text: Buffer,
+  xattrs: Map<number, Record<string, string>> | undefined,
+  onEntry: (entry: LayerEntry) => void,
+): void {
   let start = 0;
   for (let index = 0, at = 0; index < count; index += 1, at += FIELDS) {
     const nameEnd = fields[at + NAME_END];

@@ -50,6 +50,9 @@ export function wordsOf(bytes: Uint8Array): Int32Array | undefined {
   return (bytes.byteOffset & 3) === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : undefined;
 }
 
+/** What `headerChecksum` gives for an all-zero block: the checksum field counted as eight spaces. */
+export const EMPTY_BLOCK_SUM = 8 * 0x20;
+
 /**
  * The header checksum (POSIX ustar) of the block at `at`: the unsigned sum of its bytes, the checksum field
  * counted as spaces. A layer scan checks every header, so where the block is 4-byte aligned bytes are summed
@@ -57,7 +60,7 @@ export function wordsOf(bytes: Uint8Array): Int32Array | undefined {
  * `wordsOf(bytes)`, when the caller checks many blocks of one chunk.
  */
 export function headerChecksum(bytes: Uint8Array, at = 0, words = wordsOf(bytes)): number {
-  let sum = 8 * 0x20;
+  let sum = EMPTY_BLOCK_SUM;
   if (words && (at & 3) === 0) {
     let even = 0;
     let odd = 0;
@@ -75,14 +78,6 @@ export function headerChecksum(bytes: Uint8Array, at = 0, words = wordsOf(bytes)
   for (let i = at; i < at + 148; i += 1) sum += bytes[i];
   for (let i = at + 156; i < at + BLOCK; i += 1) sum += bytes[i];
   return sum;
-}
-
-/** An all-zero block at `at`: the end-of-archive marker (two of them) or padding after it. */
-export function isZeroBlock(bytes: Uint8Array, at = 0): boolean {
-  // Every real header has a name, so the first byte settles almost every call.
-  if (bytes[at] !== 0) return false;
-  for (let i = at + 1; i < at + BLOCK; i += 1) if (bytes[i] !== 0) return false;
-  return true;
 }
 
 type Utf8Slice = (this: Buffer, start: number, end: number) => string;
@@ -126,12 +121,12 @@ function hasUstarMagic(bytes: Uint8Array, at: number): boolean {
 }
 
 /**
- * Why the non-zero block at `at` is not a header, or undefined when it is one. Like tar-stream (and unlike GNU
- * tar) a pre-POSIX v7 header without the ustar magic is refused: no image tool writes one. `words`: as for
- * `headerChecksum`.
+ * Why the non-zero block at `at`, whose bytes sum to `sum` (`headerChecksum`), is not a header, or undefined
+ * when it is one. Like tar-stream (and unlike GNU tar) a pre-POSIX v7 header without the ustar magic is
+ * refused: no image tool writes one.
  */
-export function headerProblem(bytes: Uint8Array, at = 0, words = wordsOf(bytes)): HeaderProblem | undefined {
-  if (headerChecksum(bytes, at, words) !== tarNumber(bytes, at + 148, 8)) return 'checksum';
+export function headerProblem(bytes: Uint8Array, at: number, sum: number): HeaderProblem | undefined {
+  if (sum !== tarNumber(bytes, at + 148, 8)) return 'checksum';
   if (!isPosixUstar(bytes, at) && !isGnu(bytes, at)) return 'format';
   return undefined;
 }

@@ -12,9 +12,10 @@ import {
   BLOCK,
   MAX_EXTENDED_HEADER_BYTES,
   fieldEnd,
+  EMPTY_BLOCK_SUM,
+  headerChecksum,
   headerProblem,
   isPosixUstar,
-  isZeroBlock,
   longNameRecord,
   nameFieldEnd,
   paxRecords,
@@ -141,25 +142,37 @@ export class TarScanner {
 
   /**
    * Handles the header block at `this.next`, found at `at` in `bytes` (`words`: see headerChecksum), and moves
-   * `this.next` past what it announces.
+   * `this.next` past it and what it announces.
    */
   private header(bytes: Buffer, at: number, words: Int32Array | undefined): void {
     const position = this.next;
-    if (isZeroBlock(bytes, at)) {
-      this.next += BLOCK;
-      return;
-    }
-    if (headerProblem(bytes, at, words)) throw new Error(`not a tar (invalid tar header at byte ${position})`);
+    const sum = headerChecksum(bytes, at, words);
+    // An all-zero block (the end of the archive, or padding after it) sums to the eight spaces the checksum field
+    // counts as, with a zero checksum field. Telling it apart by arithmetic that every block runs, and letting it
+    // fall through to the same store, keeps this function free of code only a layer's last blocks reach: V8
+    // would recompile it on every thread when the first layer ends.
+    const checksumField =
+      bytes[at + 148] | bytes[at + 149] | bytes[at + 150] | bytes[at + 151] | bytes[at + 152] | bytes[at + 153] | bytes[at + 154] | bytes[at + 155];
+    let skip = 0;
+    if (((sum - EMPTY_BLOCK_SUM) | checksumField) !== 0) skip = this.entryOrRecord(bytes, at, position, sum);
+    this.next = position + BLOCK + skip;
+  }
+
+  /**
+   * Handles the non-zero header block at `position` (at `at` in `bytes`, its checksum sum `sum`): an extended
+   * record starts being collected, an entry goes into the batch. Returns the bytes of data to skip after it.
+   */
+  private entryOrRecord(bytes: Buffer, at: number, position: number, sum: number): number {
+    if (headerProblem(bytes, at, sum)) throw new Error(`not a tar (invalid tar header at byte ${position})`);
     const flag = bytes[at + 156];
     const size = tarNumber(bytes, at + 124, 12);
     const dataStart = position + BLOCK;
     if (flag === PAX_HEADER || flag === PAX_GLOBAL || flag === GNU_LONG_NAME || flag === GNU_LONG_LINK) {
       if (size > MAX_EXTENDED_HEADER_BYTES) throw new Error(`not a tar (extended header of ${size} bytes)`);
       const record = { flag, data: Buffer.allocUnsafe(size), filled: 0 };
-      this.next = dataStart;
       if (size > 0) this.extended = record;
       else this.applyExtended(record);
-      return;
+      return 0;
     }
     const pax = this.pax;
     // An empty PAX size, path or linkpath is no override (tar-stream tests them for truthiness).
@@ -171,7 +184,7 @@ export class TarScanner {
     // regular files even when the size field is not zero, so neither do we.
     const dataSize = type === FILE ? entrySize : 0;
     this.dataEnd = dataStart + dataSize;
-    this.next = dataStart + padded(dataSize);
+    return padded(dataSize);
   }
 
   /** Writes the entry of the header at `at` into the batch; returns its type code. */
