@@ -119,12 +119,26 @@ export class EntryBatchWriter {
   }
 }
 
-/** Calls `onEntry` with each entry of `batch`, in order. */
-export function readEntries(batch: EntryBatch, onEntry: (entry: LayerEntry) => void): void {
+/**
+ * Calls `onEntry` with each entry of `batch`, in order, passing the same object every time with its fields
+ * rewritten (the absent ones undefined): the merge copies what it keeps, and 100k entry objects made only to be
+ * read once were a third of the garbage the merging thread collected. A caller that keeps entries uses
+ * `readEntries`.
+ */
+export function forEachEntry(batch: EntryBatch, onEntry: (entry: LayerEntry) => void): void {
   // Batches made on this thread and batches a worker posted are objects of different shapes: read them here,
   // once per batch, so the loop over entries never sees the shape it was not optimized for.
   const text = Buffer.from(batch.text.buffer, batch.text.byteOffset, batch.text.byteLength);
   readFields(batch.count, batch.fields, text, batch.xattrs && new Map(batch.xattrs), onEntry);
+}
+
+/** Calls `onEntry` with each entry of `batch`, in order, each an object of its own without unset fields. */
+export function readEntries(batch: EntryBatch, onEntry: (entry: LayerEntry) => void): void {
+  forEachEntry(batch, (entry) => {
+    const own = { ...entry };
+    for (const key of Object.keys(own) as (keyof LayerEntry)[]) if (own[key] === undefined) delete own[key];
+    onEntry(own);
+  });
 }
 
 function readFields(
@@ -134,28 +148,38 @@ function readFields(
   xattrs: Map<number, Record<string, string>> | undefined,
   onEntry: (entry: LayerEntry) => void,
 ): void {
+  const entry: LayerEntry = {
+    name: '',
+    type: 'file',
+    mode: 0,
+    uid: 0,
+    gid: 0,
+    size: 0,
+    mtime: 0,
+    offset: 0,
+    linkName: undefined,
+    devMajor: undefined,
+    devMinor: undefined,
+    xattrs: undefined,
+  };
   let start = 0;
   for (let index = 0, at = 0; index < count; index += 1, at += FIELDS) {
     const nameEnd = fields[at + NAME_END];
     const linkEnd = fields[at + LINK_END];
     const type = TYPES[fields[at + TYPE]];
-    const entry: LayerEntry = {
-      name: utf8Slice.call(text, start, nameEnd),
-      type,
-      mode: fields[at + MODE],
-      uid: fields[at + UID],
-      gid: fields[at + GID],
-      size: fields[at + SIZE],
-      mtime: fields[at + MTIME],
-      offset: fields[at + OFFSET],
-    };
-    if (linkEnd > nameEnd) entry.linkName = utf8Slice.call(text, nameEnd, linkEnd);
-    if (type === 'char' || type === 'block') {
-      entry.devMajor = fields[at + DEV_MAJOR];
-      entry.devMinor = fields[at + DEV_MINOR];
-    }
-    const entryXattrs = xattrs?.get(index);
-    if (entryXattrs) entry.xattrs = entryXattrs;
+    const device = type === 'char' || type === 'block';
+    entry.name = utf8Slice.call(text, start, nameEnd);
+    entry.type = type;
+    entry.mode = fields[at + MODE];
+    entry.uid = fields[at + UID];
+    entry.gid = fields[at + GID];
+    entry.size = fields[at + SIZE];
+    entry.mtime = fields[at + MTIME];
+    entry.offset = fields[at + OFFSET];
+    entry.linkName = linkEnd > nameEnd ? utf8Slice.call(text, nameEnd, linkEnd) : undefined;
+    entry.devMajor = device ? fields[at + DEV_MAJOR] : undefined;
+    entry.devMinor = device ? fields[at + DEV_MINOR] : undefined;
+    entry.xattrs = xattrs?.get(index);
     start = linkEnd;
     onEntry(entry);
   }

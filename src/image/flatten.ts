@@ -4,7 +4,7 @@
  */
 import { MergedTree } from '../tree/merged-tree';
 import type { LayerEntry } from '../tree/types';
-import { readEntries } from './entry-batch';
+import { forEachEntry } from './entry-batch';
 import { LayerScanPool, type LayerDigests } from './layer-scan';
 import { INFLATED_LAYER_BUDGET, InflatedLayers, layerContentReader } from './layer-content';
 import { checkLayerDigests, layerCompression, layerDigestAlgorithms, layerError, streamLayer, type Compression } from './layer-stream';
@@ -59,7 +59,7 @@ export async function buildTree(image: OpenedImage, pool?: LayerScanPool, whileR
       continue;
     }
     try {
-      for await (const batch of scan) readEntries(batch, onEntry);
+      for await (const batch of scan) forEachEntry(batch, onEntry);
     } catch (error) {
       throw layerError(error, layer, index, image.file);
     }

@@ -68,7 +68,7 @@ export class MergedTree implements FileTree {
     this.warnings.push(`layer ${this.layer + 1}: ${message}`);
   }
 
-  /** Applies one layer entry to the merged tree. */
+  /** Applies one layer entry to the merged tree. `item` is not kept: a reader may reuse it for the next entry. */
   apply(item: LayerEntry): void {
     if (this.sealed) throw new Error('MergedTree.apply after seal');
     const cache = this.parentCache;
