@@ -5,10 +5,9 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isScratchifyError } from '../errors';
-import { runAnalyze, runWhy, type ImageInputOptions } from './commands/analyze';
-import { runLint, type LintCommandOptions } from './commands/lint';
-import { runSlim, type SlimCommandOptions } from './commands/slim';
-import { runStages } from './commands/stages';
+import type { ImageInputOptions } from './commands/analyze';
+import type { LintCommandOptions } from './commands/lint';
+import type { SlimCommandOptions } from './commands/slim';
 import { collect } from './inputs';
 import { VERSION } from '../version';
 
@@ -16,6 +15,11 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
+/**
+ * The command modules load when their command runs: together they pull in the Dockerfile parser, the shell
+ * grammar, the lint rules and the image readers (~250 ms), which `--help`, `--version` or another command do
+ * not need.
+ */
 function program(): Command {
   const cli = new Command('scratchify')
     .description('Rewrite fat multi-stage Dockerfiles into FROM-scratch images that keep only what the program needs at run time.')
@@ -63,6 +67,7 @@ Examples:
   $ scratchify slim --image-archive myapp.tar --docker-archive slim.tar --tag myapp:slim && docker load -i slim.tar`,
     )
     .action(async (dockerfile: string, options: SlimCommandOptions) => {
+      const { runSlim } = require('./commands/slim') as typeof import('./commands/slim');
       process.stdout.write(await runSlim(dockerfile, options));
     });
 
@@ -82,6 +87,7 @@ Examples:
   $ scratchify stages --target build --build-arg GO_VERSION=1.22 --json`,
     )
     .action((dockerfile: string, options: { target?: string; buildArg: string[]; platform?: string; json?: boolean }) => {
+      const { runStages } = require('./commands/stages') as typeof import('./commands/stages');
       process.stdout.write(runStages(dockerfile, options));
     });
 
@@ -108,6 +114,7 @@ Examples:
   $ scratchify analyze --rootfs ./rootfs --keep '/usr/share/myapp/**' --json > kept.json`,
     )
     .action(async (dockerfile: string | undefined, options: ImageInputOptions) => {
+      const { runAnalyze } = require('./commands/analyze') as typeof import('./commands/analyze');
       process.stdout.write(await runAnalyze(dockerfile, options));
     });
 
@@ -128,6 +135,7 @@ Examples:
 Exit code 1 when a path is not kept.`,
     )
     .action(async (paths: string[], options: ImageInputOptions & { dockerfile?: string }) => {
+      const { runWhy } = require('./commands/analyze') as typeof import('./commands/analyze');
       const { output, allKept } = await runWhy(paths, options);
       process.stdout.write(output);
       if (!allKept) process.exitCode = EXIT_FINDINGS;
@@ -168,6 +176,7 @@ Examples:
   $ docker save app -o app.tar && scratchify lint --image-archive app.tar --format json`,
     )
     .action(async (dockerfile: string | undefined, options: LintCommandOptions) => {
+      const { runLint } = require('./commands/lint') as typeof import('./commands/lint');
       const { output, code } = await runLint(dockerfile, options);
       process.stdout.write(output);
       process.exitCode = code;
