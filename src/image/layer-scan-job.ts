@@ -1,8 +1,7 @@
 /**
- * One layer scan (layer-scan.ts): a single pass over the layer's stored bytes that hashes them, inflates gzip,
- * hashes the tar and decodes its headers, handing entry batches over as they fill. The same code runs on a
- * worker thread and on the thread that merges, which takes a share of the layers instead of waiting; there it
- * pauses between slices of the layer so the merge and the other threads' batches are not held up.
+ * One layer scan (layer-scan.ts), run by a worker thread (layer-scan-worker.ts): a single pass over the layer's
+ * stored bytes that hashes them, inflates gzip, hashes the tar and decodes its headers, handing entry batches
+ * over as they fill.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -18,9 +17,6 @@ import { TarScanner } from './tar-scanner';
  */
 const CHUNK_BYTES = 128 * 1024;
 
-/** Bytes read between two pauses, when the caller asks for pauses: about 5 ms of work. */
-const SLICE_BYTES = 8 * 1024 * 1024;
-
 /** What a finished scan found. */
 export interface ScanResult {
   digests: LayerDigests;
@@ -28,32 +24,24 @@ export interface ScanResult {
   inflated?: Buffer;
 }
 
-/**
- * Runs `job`, calling `onBatch` with each entry batch in stream order. `pause`, when given, is awaited between
- * slices of an uncompressed layer (a gzip layer is read as a stream and yields on its own).
- */
-export function runScanJob(job: ScanJob, onBatch: (batch: EntryBatch) => void, pause?: () => Promise<void>): Promise<ScanResult> {
+/** Runs `job`, calling `onBatch` with each entry batch in stream order. */
+export async function runScanJob(job: ScanJob, onBatch: (batch: EntryBatch) => void): Promise<ScanResult> {
   const scanner = new TarScanner(onBatch);
-  return job.gzip ? scanGzip(job, scanner) : scanPlain(job, scanner, pause);
+  return job.gzip ? scanGzip(job, scanner) : scanPlain(job, scanner);
 }
 
+/** An uncompressed layer is scanned to its end in one go, so one buffer serves every scan of the thread. */
 let sharedChunk: Buffer | undefined;
 
-async function scanPlain(job: ScanJob, scanner: TarScanner, pause?: () => Promise<void>): Promise<ScanResult> {
+function scanPlain(job: ScanJob, scanner: TarScanner): ScanResult {
   const blob = job.blobAlgorithm ? createHash(job.blobAlgorithm) : undefined;
   // An uncompressed layer's blob is its tar: one hash serves both digests when the algorithms agree.
   const diff = job.diffAlgorithm && job.diffAlgorithm !== job.blobAlgorithm ? createHash(job.diffAlgorithm) : undefined;
-  // Without pauses the scan runs to its end at once, so one buffer serves every scan of the thread.
-  const chunk = pause ? Buffer.allocUnsafe(CHUNK_BYTES) : (sharedChunk ??= Buffer.allocUnsafe(CHUNK_BYTES));
+  const chunk = (sharedChunk ??= Buffer.allocUnsafe(CHUNK_BYTES));
   const fd = fs.openSync(job.file, 'r');
   try {
     let done = 0;
-    let sliceEnd = SLICE_BYTES;
     while (done < job.size) {
-      if (pause && done >= sliceEnd) {
-        await pause();
-        sliceEnd = done + SLICE_BYTES;
-      }
       const read = fs.readSync(fd, chunk, 0, Math.min(CHUNK_BYTES, job.size - done), job.start + done);
       // The archive was indexed with this range inside it; it has shrunk since.
       if (read === 0) throw new Error(TRUNCATED_TAR);

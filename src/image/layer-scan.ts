@@ -2,11 +2,10 @@
  * Reading each layer once. For a layer whose stored bytes lie in a host file, one pass (layer-scan-job.ts)
  * reads them in large chunks, hashes the blob, inflates gzip, hashes the tar (the diff id) and finds every
  * entry header (tar-scanner.ts), handing the decoded entries over in batches (entry-batch.ts) as it goes.
- * Layers are taken in turn by one worker thread per core, while the calling thread merges what they send. The
- * calling thread can also scan layers itself, in slices between which it merges (`scanHere`); on the benchmark
- * that saves a thread's start but makes the merging thread the longest, since a layer is the smallest share of
- * hashing that can be handed out: with one worker per core the system's scheduler shares the cores out finely
- * instead (benchmark: wall 6–110 ms lower in five comparisons, CPU 80 ms higher).
+ * Layers are taken in turn by one worker thread per core, while the calling thread merges what they send. (The
+ * calling thread used to scan a layer too, in slices between merges: that saved a thread's start but made it
+ * the longest thread, since a layer is the smallest share of hashing that can be handed out; with one worker
+ * per core the system's scheduler shares the cores out finely instead.)
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -100,14 +99,7 @@ interface Pending {
 
 const WORKER_MODULE = path.join(__dirname, 'layer-scan-worker');
 
-/** Lets the event loop run: worker messages, and the merge waiting for batches. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/**
- * Worker threads, and this thread, that scan layers; `close` must be called when done (it ends the threads).
- */
+/** Worker threads that scan layers; `close` must be called when done (it ends the threads). */
 export class LayerScanPool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Pending & { id: number }>();
@@ -115,17 +107,9 @@ export class LayerScanPool {
   private workers = 0;
   private nextId = 0;
   private closed = false;
-  /** The scan running on this thread, if any. */
-  private inline: LayerScan | undefined;
 
-  /**
-   * At most `size` worker threads, started only when a job needs one (or by `prestart`), by default one per
-   * core; with `scanHere`, this thread takes a queued job when no worker is free.
-   */
-  constructor(
-    private readonly size = os.availableParallelism(),
-    private readonly scanHere = false,
-  ) {}
+  /** At most `size` worker threads, started only when a job needs one (or by `prestart`), by default one per core. */
+  constructor(private readonly size = os.availableParallelism()) {}
 
   /**
    * Starts the threads before any job is known: a thread takes ~50 ms to start, which can pass while the caller
@@ -150,7 +134,6 @@ export class LayerScanPool {
   async close(): Promise<void> {
     this.closed = true;
     const unfinished = [...this.queue, ...this.busy.values()].map((pending) => pending.scan);
-    if (this.inline) unfinished.push(this.inline);
     for (const scan of unfinished) scan.finish({ error: new Error('layer scan pool closed') });
     this.queue.length = 0;
     const threads = [...this.idle, ...this.busy.keys()];
@@ -159,38 +142,18 @@ export class LayerScanPool {
     await Promise.all(threads.map((worker) => worker.terminate()));
   }
 
-  /** Hands queued jobs to idle workers first (this thread has the merge to do), then to this thread. */
+  /** Hands queued jobs to idle workers, starting workers up to `size`. */
   private dispatch(): void {
     while (this.queue.length > 0) {
       let worker = this.idle.pop();
       if (!worker && this.workers < this.size) worker = this.start();
-      if (!worker) {
-        if (this.scanHere && !this.inline) this.runHere(this.queue.shift() as Pending);
-        return;
-      }
+      if (!worker) return;
       const pending = this.queue.shift() as Pending;
       const id = (this.nextId += 1);
       this.busy.set(worker, { ...pending, id });
       const request: ScanRequest = { ...pending.job, id };
       worker.postMessage(request);
     }
-  }
-
-  /** Runs a job on this thread, pausing between slices so the merge and worker messages go on. */
-  private runHere({ job, scan }: Pending): void {
-    this.inline = scan;
-    const pause = (): Promise<void> => (this.closed ? Promise.reject(new Error('layer scan pool closed')) : nextTurn());
-    // Loaded on first use: the hashing and tar code is not needed to start the threads, which should start first.
-    const { runScanJob } = require('./layer-scan-job') as typeof import('./layer-scan-job');
-    runScanJob(job, (batch) => scan.deliver(batch), pause)
-      .then(
-        ({ digests, inflated }) => scan.finish({ digests, inflated }),
-        (error: unknown) => scan.finish({ error: error instanceof Error ? error : new Error(String(error)) }),
-      )
-      .finally(() => {
-        this.inline = undefined;
-        if (!this.closed) this.dispatch();
-      });
   }
 
   private start(): Worker {

@@ -16,7 +16,7 @@ import type { HostRange } from './source';
 import { describeStreamError } from './stream-errors';
 // The outer archive and the layers share one reading of tar headers (tar-header.ts).
 import { sniffCompression } from './layer-stream';
-import { BLOCK, headerChecksum, headerName, isPosixUstar, longNameRecord, nameFieldEnd, paxRecords, tarNumber, TRUNCATED_TAR } from './tar-header';
+import { BLOCK, headerChecksum, headerName, isPosixUstar, longNameRecord, nameFieldEnd, padded, paxRecords, tarNumber, TRUNCATED_TAR } from './tar-header';
 
 /** Small JSON members (manifests, configs, indexes) are read whole; nothing real comes near this bound. */
 const MAX_METADATA_BYTES = 64 * 1024 * 1024;
@@ -131,7 +131,7 @@ async function readTarHeaders(handle: fs.promises.FileHandle, fileSize: number, 
     if (pax.size !== undefined) size = parseInt(pax.size, 10);
     const dataStart = position + BLOCK;
     if (dataStart + size > fileSize) throw new ImageError(`not a readable tar archive: ${TRUNCATED_TAR}`, { file });
-    position = dataStart + Math.ceil(size / BLOCK) * BLOCK;
+    position = dataStart + padded(size);
     if (type === 'x' || type === 'L') {
       if (size > MAX_METADATA_BYTES) throw new ImageError('not a readable tar archive: oversized extended header', { file });
       const data = await readData(dataStart, size);

@@ -11,6 +11,11 @@ export const BLOCK = 512;
 /** What every reader says of a tar that stops inside a header, a record or an entry's data. */
 export const TRUNCATED_TAR = 'truncated tar (unexpected end of data)';
 
+/** Rounds a byte count up to whole blocks: where the next header is after an entry's data. */
+export function padded(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
+}
+
 /** Upper bound for a PAX or GNU long-name record, as tar-stream's `MAX_HEADER_SIZE` (1 MiB). */
 export const MAX_EXTENDED_HEADER_BYTES = 1024 * 1024;
 

@@ -18,6 +18,7 @@ import {
   isPosixUstar,
   longNameRecord,
   nameFieldEnd,
+  padded,
   paxRecords,
   paxXattrs,
   plainFileIsDirectory,
@@ -52,11 +53,6 @@ interface ExtendedRecord {
   flag: number;
   data: Buffer;
   filled: number;
-}
-
-/** Rounds a byte count up to whole blocks. */
-function padded(size: number): number {
-  return Math.ceil(size / BLOCK) * BLOCK;
 }
 
 /** Copies `bytes[from, to)` into `target` at `into`; returns where the copy ends. Names are short: a loop beats a view. */
