@@ -4,8 +4,11 @@
  * contract each stage's image would carry.
  */
 import { posix } from 'node:path';
-import { DockerfileSyntaxError, UsageError } from '../errors';
+import { DockerfileSyntaxError, ScratchifyError, UsageError } from '../errors';
 import type { CommandForm, Dockerfile, Instruction, Stage } from '../dockerfile';
+import { readMount } from '../dockerfile/mount';
+import { normalizeWorkdir, pathRelativeToWorkdir, PlatformPathError } from './paths';
+import { inferredPlatform, platformOS } from './platform';
 import { evaluateGlobalArgs, expandIn, expandWordsIn, platformArgs, Scope, type ExpandContext } from './scope';
 import type { CopyRecord, ResolvedStage, RuntimeContract, StageBase, StageDependency, StageGraph } from './types';
 
@@ -14,7 +17,10 @@ export interface ResolveOptions {
   target?: string;
   /** `--build-arg K=V` values. */
   buildArgs?: Record<string, string>;
-  /** Target platform for the predefined ARGs, e.g. `linux/amd64`. Default: this machine's. */
+  /**
+   * Target platform for the predefined ARGs and for how paths are read, e.g. `linux/amd64`. Default: this
+   * machine's, or `windows/<arch>` for a Dockerfile written for Windows (see platform.ts).
+   */
   platform?: string;
 }
 
@@ -29,12 +35,6 @@ function cloneContract(contract: RuntimeContract): RuntimeContract {
 /** Exec form stays as written; shell form runs as `SHELL` (default `/bin/sh -c`) plus the script. */
 function commandArgv(command: CommandForm, shell: string[] | undefined): string[] {
   return command.form === 'exec' ? command.argv : [...(shell ?? ['/bin/sh', '-c']), command.script];
-}
-
-/** An absolute, normalized path (`./`, `..`, doubled slashes resolved), relative ones against WORKDIR. */
-function joinWorkdir(current: string | undefined, path: string): string {
-  const joined = posix.normalize(path.startsWith('/') ? path : `${current ?? '/'}/${path}`);
-  return joined.length > 1 ? joined.replace(/\/+$/, '') : joined;
 }
 
 /** How a `--from` value names a stage: an index, a name (case-insensitive), or else an image. */
@@ -61,6 +61,49 @@ interface StageState {
   scope: Scope;
   contract: RuntimeContract;
   copies: CopyRecord[];
+  /** The OS the stage is built for: how its paths read. */
+  os: string;
+  /**
+   * The first error BuildKit raises only when it dispatches the stage (a bad `--mount` option, a WORKDIR on
+   * another drive): thrown when the target needs the stage, ignored otherwise, as BuildKit never dispatches it.
+   */
+  dispatchError?: ScratchifyError;
+}
+
+/** Records the first dispatch-time error of a stage. */
+function dispatchError(state: StageState, message: string, location: { line: number; column: number }, file: string | undefined): void {
+  state.dispatchError ??= new DockerfileSyntaxError(message, { file, ...location });
+}
+
+/** `RUN --mount` values read strictly with the stage's variables (commands_runmount.go, convert_runmount.go). */
+function checkMounts(instruction: Instruction & { keyword: 'RUN' }, state: StageState, expand: (word: string) => string, location: { line: number; column: number }, file: string | undefined): void {
+  for (const flag of instruction.flags) {
+    if (flag.name !== 'mount' || flag.value === undefined) continue;
+    let reading;
+    try {
+      reading = readMount(flag.value, expand);
+    } catch (error) {
+      if (!(error instanceof ScratchifyError)) throw error;
+      dispatchError(state, error.message, location, file);
+      return;
+    }
+    if (reading.problem !== undefined) {
+      dispatchError(state, reading.problem, location, file);
+      return;
+    }
+    const mount = reading.mount;
+    if (!mount || mount.type === 'secret' || mount.type === 'ssh') continue;
+    // A relative or missing target is joined to the working directory, and exactly `/` is refused. The
+    // working directory is known when the Dockerfile set one or the stage starts from scratch.
+    if (state.os === 'windows') continue;
+    const workdir = state.contract.workdir ?? (state.contract.inheritsFrom === undefined ? '/' : undefined);
+    const target = mount.target ?? '';
+    const absolute = target.startsWith('/') ? target : workdir === undefined ? undefined : posix.join('/', workdir, target);
+    if (absolute === '/' || absolute === '/.') {
+      dispatchError(state, 'invalid mount target "/"', location, file);
+      return;
+    }
+  }
 }
 
 function applyInstruction(
@@ -71,10 +114,13 @@ function applyInstruction(
   globals: Map<string, string | undefined>,
   builtins: Record<string, string>,
 ): void {
-  const { scope, contract } = state;
+  const { scope, contract, os } = state;
   const location = { line: instruction.range.startLine, column: instruction.range.startColumn };
   const expand = (word: string): string => expandIn(scope, word, context, location);
   switch (instruction.keyword) {
+    case 'RUN':
+      checkMounts(instruction, state, expand, location, context.file);
+      return;
     case 'ARG':
       for (const arg of instruction.args) {
         let value: string | undefined;
@@ -103,14 +149,15 @@ function applyInstruction(
       // Heredoc sources are names, not paths; everything else is expanded word by word, never re-split.
       const heredocNames = new Set(instruction.heredocs.map((heredoc) => `<<${heredoc.name}`));
       const sources = instruction.sources.map((source) => (heredocNames.has(source) ? source : expand(source)));
-      const written = expand(instruction.destination);
-      const absolute = joinWorkdir(contract.workdir, written);
-      const record: CopyRecord = {
-        keyword: instruction.keyword,
-        sources,
-        destination: written.endsWith('/') && !absolute.endsWith('/') ? `${absolute}/` : absolute,
-        line: location.line,
-      };
+      let destination: string;
+      try {
+        destination = pathRelativeToWorkdir(contract.workdir, expand(instruction.destination), os);
+      } catch (error) {
+        if (!(error instanceof PlatformPathError)) throw error;
+        dispatchError(state, `removing drive letter: ${error.message}`, location, context.file);
+        return;
+      }
+      const record: CopyRecord = { keyword: instruction.keyword, sources, destination, line: location.line };
       if (instruction.keyword === 'COPY' && instruction.from !== undefined) record.from = instruction.from;
       if (instruction.chown !== undefined) record.chown = expand(instruction.chown);
       if (instruction.chmod !== undefined) record.chmod = expand(instruction.chmod);
@@ -118,7 +165,12 @@ function applyInstruction(
       return;
     }
     case 'WORKDIR':
-      contract.workdir = joinWorkdir(contract.workdir, expand(instruction.path));
+      try {
+        contract.workdir = normalizeWorkdir(contract.workdir, expand(instruction.path), os);
+      } catch (error) {
+        if (!(error instanceof PlatformPathError)) throw error;
+        dispatchError(state, `normalizing workdir: normalizing working directory: removing drive letter: ${error.message}`, location, context.file);
+      }
       return;
     case 'USER':
       contract.user = expand(instruction.user);
@@ -205,7 +257,8 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
   }
   const context: ExpandContext = { escape: dockerfile.escape, file: dockerfile.file };
   const buildArgs = options.buildArgs ?? {};
-  const builtins = platformArgs(options.platform);
+  const targetPlatform = options.platform ?? inferredPlatform(dockerfile);
+  const builtins = platformArgs(targetPlatform);
   const globals = evaluateGlobalArgs(dockerfile.globalArgs, buildArgs, builtins, context);
   const fromScope = new Scope(new Map([...Object.entries(builtins), ...globals]));
   const finalStates: StageState[] = [];
@@ -225,12 +278,12 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
     if (parentIndex !== undefined) {
       base = { kind: 'stage', index: parentIndex };
       const parent = finalStates[parentIndex];
-      state = { scope: parent.scope.clone(), contract: cloneContract(parent.contract), copies: [...parent.copies] };
+      state = { scope: parent.scope.clone(), contract: cloneContract(parent.contract), copies: [...parent.copies], os: platform === undefined ? parent.os : platformOS(platform) };
     } else {
       base = baseName === 'scratch' ? { kind: 'scratch' } : { kind: 'image', reference: baseName };
       const contract = emptyContract();
       if (base.kind === 'image') contract.inheritsFrom = base.reference;
-      state = { scope: new Scope(), contract, copies: [] };
+      state = { scope: new Scope(), contract, copies: [], os: platformOS(platform ?? targetPlatform) };
     }
     for (const instruction of stage.instructions) applyInstruction(instruction, state, context, buildArgs, globals, builtins);
     const dependencies: StageDependency[] = [];
@@ -243,6 +296,8 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
 
   const target = selectTarget(dockerfile, options.target);
   const needed = neededStages(resolved, target);
+  const failed = needed.find((index) => finalStates[index].dispatchError !== undefined);
+  if (failed !== undefined) throw finalStates[failed].dispatchError;
   const neededSet = new Set(needed);
   const images = [...new Set(needed.flatMap((index) => resolved[index].dependencies.flatMap((d) => (d.image ? [d.image] : []))))];
   return {
