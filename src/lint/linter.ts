@@ -10,7 +10,7 @@ import { resolveStages } from '../stages';
 import type { LayerWaste } from '../tree/layer-waste';
 import type { FileTree } from '../tree/types';
 import type { LintConfig } from './config';
-import { CommandIndex, finalLineage, locate } from './dockerfile-context';
+import { CommandIndex, finalLineage, locate, locateWord } from './dockerfile-context';
 import { isSuppressed, readSuppressions, type Suppressions } from './pragmas';
 import { ALL_RULES } from './rules';
 import {
@@ -123,7 +123,7 @@ export function lint(input: LintInput): LintResult {
       const graph = resolveStages(dockerfile, { target: input.target, buildArgs: input.buildArgs, platform: input.platform });
       suppressions = readSuppressions(dockerfile, lines);
       const stages = finalLineage(dockerfile, graph);
-      const commands = new CommandIndex(dockerfile.stages);
+      const commands = new CommandIndex(dockerfile.stages, graph, lines, dockerfile.escape);
       dockerfileContext = {
         file: input.dockerfile.file,
         lines,
@@ -134,6 +134,8 @@ export function lint(input: LintInput): LintResult {
         finalBase: graph.stages[stages[0].index].base,
         contextDir: input.contextDir,
         commandsOf: (run) => commands.commandsOf(run),
+        locateCommand: (run, command, argument) =>
+          commands.locate(command, argument) ?? locateWord(lines, run, argument === undefined ? command.name : (command.args[argument] ?? command.name)) ?? locate(lines, run),
         report: () => undefined,
       };
       targetFrom = locate(lines, dockerfile.stages[graph.target].from);

@@ -108,6 +108,11 @@ export interface DockerfileLintContext {
   contextDir?: string;
   /** The commands a RUN executes, from the shell grammar (heredoc scripts included). */
   commandsOf(run: RunInstruction): readonly InvokedCommand[];
+  /**
+   * Where a command of a RUN is in the Dockerfile: its name, or its argument at index `argument` of
+   * `command.args`. Falls back to the first occurrence of that word on the RUN's lines, then to the RUN.
+   */
+  locateCommand(run: RunInstruction, command: InvokedCommand, argument?: number): Omit<Location, 'file'>;
   report(descriptor: ReportDescriptor): void;
 }
 

@@ -36,6 +36,12 @@ export interface InvokedCommand {
   line: number;
   column: number;
   /**
+   * Where each argument is in the analysed text, in the order of `args`: its first character and its
+   * source text (quotes and escapes as written), so a finding can point at the exact word. For a command
+   * inside a `sh -c '…'` string the columns count from the start of that string.
+   */
+  argSpans: readonly ShellSpan[];
+  /**
    * The command replaces the shell process: run by `exec`, possibly through wrappers that exec too
    * (`exec gosu app "$@"`). In an entrypoint this is the process that keeps running.
    */
@@ -46,6 +52,13 @@ export interface InvokedCommand {
   nested?: 'substitution' | 'shell-string';
   /** Defined inside this function's body, so it runs only when the function is called. */
   inFunction?: string;
+}
+
+/** A word's place in the analysed text: its first character and its source text. */
+export interface ShellSpan {
+  line: number;
+  column: number;
+  text: string;
 }
 
 /** The commands found, plus the syntax errors of parts that could not be parsed and were skipped. */
@@ -175,6 +188,7 @@ class InvocationCollector {
       resolution,
       line: first.line,
       column: first.column,
+      argSpans: rest.map((word) => ({ line: word.line, column: word.column, text: word.text })),
       ...(viaExec ? { viaExec } : {}),
       ...(wrappers.length > 0 ? { wrappers } : {}),
       ...(context.nested ? { nested: context.nested } : {}),

@@ -42,12 +42,15 @@ export class Scope {
     return new Scope(new Map(this.args), new Map(this.env));
   }
 
-  /** The environment words are expanded against: declared ARGs with a value, then ENV over them. */
+  /**
+   * The environment words are expanded against: declared ARGs with a value, then ENV over them. A live view
+   * of the scope, not a copy, so that expanding a word costs the same however many variables are set.
+   */
   expansionEnv(): ExpansionEnv {
-    const pairs: [string, string][] = [];
-    for (const [name, value] of this.args) if (value !== undefined) pairs.push([name, value]);
-    for (const [name, value] of this.env) pairs.push([name, value]);
-    return createExpansionEnv(pairs);
+    return {
+      get: (name) => (this.env.has(name) ? this.env.get(name) : (this.args.get(name) ?? undefined)),
+      names: () => [...new Set([...[...this.args].filter(([, value]) => value !== undefined).map(([name]) => name), ...this.env.keys()])],
+    };
   }
 }
 

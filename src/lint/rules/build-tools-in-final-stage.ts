@@ -9,7 +9,7 @@
  */
 import type { DockerfileLintRule } from '../types';
 import { classifyBase } from './support/base-images';
-import { keptSystemPackages, lineageRuns, locateWord } from './support/final-lineage';
+import { keptSystemPackages, lineageRuns } from './support/final-lineage';
 
 const COMPILERS = /^(?:gcc|g\+\+|gcc-c\+\+|cpp|c\+\+|clang|clang\+\+|llvm|gfortran|tcc)(?:-\d+(?:\.\d+)*)?$/;
 const TOOLCHAINS = new Set([
@@ -68,7 +68,7 @@ export const buildToolsInFinalStage: DockerfileLintRule = {
       const kinds = [...new Set(tools.map(({ pkg }) => buildToolKind(pkg.name)))];
       context.report({
         instruction: lineageRun.run,
-        location: locateWord(context.lines, lineageRun.run, tools[0].pkg.word),
+        location: context.locateCommand(lineageRun.run, tools[0].operation.command, tools[0].pkg.index),
         message: `installs build tools that stay in the final image: ${names.join(', ')} (${kinds.join(', ')})`,
         data: { packages: names },
       });

@@ -7,7 +7,7 @@
 import type { CommandForm, HealthcheckInstruction, Instruction } from '../../dockerfile/ir';
 import { invokedCommands } from '../../shell';
 import type { DockerfileLintRule } from '../types';
-import { keptSystemPackages, lineageInstructions, lineageRuns, locateWord } from './support/final-lineage';
+import { keptSystemPackages, lineageInstructions, lineageRuns } from './support/final-lineage';
 import { effectiveCommands } from './shell-form-command';
 
 const DOWNLOAD_TOOLS = new Set(['curl', 'wget', 'wget2', 'aria2']);
@@ -56,7 +56,7 @@ export const downloadToolsInFinalStage: DockerfileLintRule = {
       const names = [...new Set(tools.map(({ pkg }) => pkg.name))];
       context.report({
         instruction: lineageRun.run,
-        location: locateWord(context.lines, lineageRun.run, tools[0].pkg.word),
+        location: context.locateCommand(lineageRun.run, tools[0].operation.command, tools[0].pkg.index),
         message: `installs ${names.join(' and ')}, which stay${names.length === 1 ? 's' : ''} in the final image although its HEALTHCHECK, ENTRYPOINT and CMD do not use ${names.length === 1 ? 'it' : 'them'}`,
         data: { packages: names },
       });
