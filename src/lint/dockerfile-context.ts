@@ -6,6 +6,7 @@
 import type { Dockerfile, EscapeChar, Instruction, RunInstruction, Stage } from '../dockerfile';
 import { invokedCommands, type InvokedCommand } from '../shell';
 import type { StageBase, StageGraph } from '../stages';
+import { classifyBase } from './rules/support/base-images';
 import { runScripts, type RunScript } from './run-source';
 import type { Location } from './types';
 
@@ -19,6 +20,25 @@ export function finalLineage(dockerfile: Dockerfile, graph: StageGraph): Stage[]
     index = base.kind === 'stage' ? base.index : undefined;
   }
   return lineage;
+}
+
+/** File names of Dockerfiles that build a base image: `Dockerfile.base`, `base.Dockerfile`, `base-image.dockerfile`, `base/Dockerfile`. */
+const BASE_IMAGE_FILE = /(?:^|[\\/])(?:[^\\/]*[.-])?base(?:[.-]image)?(?:\.dockerfile|[\\/]Dockerfile)$|(?:^|[\\/])Dockerfile[.-](?:[^\\/]*[.-])?base$/i;
+
+/**
+ * Why a Dockerfile looks like it builds a base image for other Dockerfiles (see `DockerfileLintContext`), or
+ * undefined: it declares ONBUILD triggers for the images built on it; its final image runs nothing of its own
+ * (no CMD or ENTRYPOINT in the final lineage, on scratch or a bare distribution — on a server or language
+ * image the missing CMD is inherited, as in `FROM nginx` + `COPY site/ …`); or its file name says so.
+ */
+export function baseImagePurpose(file: string, lineage: readonly Stage[], base: StageBase): string | undefined {
+  const instructions = lineage.flatMap((stage) => stage.instructions);
+  if (instructions.some((instruction) => instruction.keyword === 'ONBUILD')) return 'it declares ONBUILD triggers for the images built on it';
+  const runsNothing = !instructions.some((instruction) => instruction.keyword === 'CMD' || instruction.keyword === 'ENTRYPOINT');
+  const bare = base.kind === 'scratch' || (base.kind === 'image' && classifyBase(base.reference)?.kind === 'distribution');
+  if (runsNothing && bare) return 'its final image sets no CMD or ENTRYPOINT on a bare base';
+  if (BASE_IMAGE_FILE.test(file)) return 'its file name says it builds a base image';
+  return undefined;
 }
 
 /** Shells whose scripts the POSIX grammar does not describe; their RUN lines are not analysed. */

@@ -78,6 +78,7 @@ export async function runLint(dockerfilePath: string | undefined, options: LintC
       dockerfile,
       image,
       context,
+      contextGiven: options.context !== undefined,
       target: options.target,
       buildArgs: parseBuildArgs(options.buildArg),
       keep: options.keep,

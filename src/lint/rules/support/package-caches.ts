@@ -55,7 +55,8 @@ export const CACHES: Record<PackageManager, CacheSpec> = {
     what: 'apk index cache',
     directories: ['/var/cache/apk', '/etc/apk/cache'],
     cleanup: 'Use `apk add --no-cache` (or `rm -rf /var/cache/apk/*`)',
-    writes: (operation) => installsOrUpdates(operation) && !hasOption(operation, '--no-cache'),
+    // `--no-network` installs from what is already on disk: no index is downloaded, nothing is cached.
+    writes: (operation) => installsOrUpdates(operation) && !hasOption(operation, '--no-cache', '--no-network'),
   },
   yum: RPM_CACHE('/var/cache/yum', 'yum'),
   dnf: { ...RPM_CACHE('/var/cache/dnf', 'dnf'), directories: ['/var/cache/dnf', '/var/cache/libdnf5'] },

@@ -181,10 +181,13 @@ function parseCall(command: InvokedCommand): PackageOperation | undefined {
       operands.push({ word: arg, index: i + skipped });
     }
   }
-  // `yarn` alone installs; other managers need a subcommand.
+  // `yarn` alone installs (`yarn --frozen-lockfile` too); `yarn --version` or `--help` only prints. Other
+  // managers need a subcommand.
   const subcommandOperand = operands.shift();
   const subcommand = subcommandOperand?.word ?? '';
-  let action: PackageAction = subcommand === '' ? (syntax.manager === 'yarn' ? 'install' : 'other') : (syntax.actions[subcommand] ?? 'other');
+  const printsOnly = options.some((option) => ['-v', '--version', '-h', '--help'].includes(option));
+  let action: PackageAction =
+    subcommand === '' ? (syntax.manager === 'yarn' && !printsOnly ? 'install' : 'other') : (syntax.actions[subcommand] ?? 'other');
   const subject = operands[0]?.word;
   if (subcommand === 'cache' && (subject === 'clean' || subject === 'purge')) action = 'clean';
   if (subcommand === 'clean' && (syntax.manager === 'yum' || syntax.manager === 'dnf' || syntax.manager === 'microdnf')) {
