@@ -52,6 +52,11 @@ export interface InvokedCommand {
   nested?: 'substitution' | 'shell-string';
   /** Defined inside this function's body, so it runs only when the function is called. */
   inFunction?: string;
+  /**
+   * Part of a pipeline of two or more commands (`curl … | sh`): which pipeline (an id shared by its commands,
+   * unique in the text) and where in it, 0-based, of how many.
+   */
+  pipeline?: { id: number; index: number; size: number };
 }
 
 /** A word's place in the analysed text: its first character and its source text. */
@@ -70,6 +75,7 @@ export interface InvokedCommandsReport {
 interface WalkContext {
   nested?: 'substitution' | 'shell-string';
   inFunction?: string;
+  pipeline?: { id: number; index: number; size: number };
 }
 
 /** Lines tried together when looking for the end of a construct that failed to parse. */
@@ -83,6 +89,7 @@ class InvocationCollector {
   readonly commands: InvokedCommand[] = [];
   readonly errors: ScratchifyError[] = [];
   private readonly functions = new Set<string>();
+  private pipelines = 0;
 
   script(script: ShellScript, context: WalkContext): void {
     this.findFunctions(script.body);
@@ -104,7 +111,9 @@ class InvocationCollector {
   private list(list: CommandList, context: WalkContext): void {
     for (const item of list.items) {
       for (const pipeline of [item.command.first, ...item.command.rest.map((r) => r.pipeline)]) {
-        for (const command of pipeline.commands) this.command(command, context);
+        const size = pipeline.commands.length;
+        const id = size > 1 ? ++this.pipelines : 0;
+        pipeline.commands.forEach((command, index) => this.command(command, size > 1 ? { ...context, pipeline: { id, index, size } } : context));
       }
     }
   }
@@ -162,7 +171,7 @@ class InvocationCollector {
     for (const part of parts) {
       if (part.kind === 'double') this.parts(part.parts, context);
       else if (part.kind === 'parameter' && part.argument) this.parts(part.argument, context);
-      else if (part.kind === 'command') this.script(part.script, { ...context, nested: 'substitution' });
+      else if (part.kind === 'command') this.script(part.script, { ...context, nested: 'substitution', pipeline: undefined });
     }
   }
 
@@ -193,6 +202,7 @@ class InvocationCollector {
       ...(wrappers.length > 0 ? { wrappers } : {}),
       ...(context.nested ? { nested: context.nested } : {}),
       ...(context.inFunction ? { inFunction: context.inFunction } : {}),
+      ...(context.pipeline ? { pipeline: context.pipeline } : {}),
     });
     if (name === undefined || resolution === 'function') return;
     const program = basename(name);
@@ -225,7 +235,7 @@ class InvocationCollector {
     if (!hasC || scriptWord === undefined) return;
     const text = literalWordValue(scriptWord);
     if (text === undefined) return;
-    this.text(text, { ...context, nested: 'shell-string' }, scriptWord.line - 1);
+    this.text(text, { ...context, nested: 'shell-string', pipeline: undefined }, scriptWord.line - 1);
   }
 
   /**

@@ -38,14 +38,20 @@ function commandArgv(command: CommandForm, shell: string[] | undefined): string[
 }
 
 /** How a `--from` value names a stage: an index, a name (case-insensitive), or else an image. */
-function lookupStage(reference: string, stages: Stage[]): number | undefined {
-  if (/^\d+$/.test(reference)) return Number(reference);
-  const lower = reference.toLowerCase();
-  return stages.find((stage) => stage.name === lower)?.index;
+/** Stage indexes by (lower-cased) name. With a name used twice the later stage holds it, as in dockerfile2llb's `addState`. */
+function stagesByName(stages: readonly Stage[]): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const stage of stages) if (stage.name !== undefined) byName.set(stage.name, stage.index);
+  return byName;
 }
 
-function dependencyOn(reference: string, via: StageDependency['via'], line: number, stages: Stage[], current: number, file?: string): StageDependency {
-  const index = lookupStage(reference, stages);
+function lookupStage(reference: string, byName: ReadonlyMap<string, number>): number | undefined {
+  if (/^\d+$/.test(reference)) return Number(reference);
+  return byName.get(reference.toLowerCase());
+}
+
+function dependencyOn(reference: string, via: StageDependency['via'], line: number, stages: Stage[], current: number, file: string | undefined, byName: ReadonlyMap<string, number>): StageDependency {
+  const index = lookupStage(reference, byName);
   if (index === undefined) return { via, image: reference, line };
   if (index >= current) {
     const what = /^\d+$/.test(reference) ? `stage index ${index}` : `stage "${reference}"`;
@@ -233,16 +239,16 @@ function applyInstruction(
   }
 }
 
-function stageDependencies(stage: Stage, stages: Stage[], context: ExpandContext): StageDependency[] {
+function stageDependencies(stage: Stage, stages: Stage[], context: ExpandContext, byName: ReadonlyMap<string, number>): StageDependency[] {
   const dependencies: StageDependency[] = [];
   for (const instruction of stage.instructions) {
     if (instruction.keyword === 'COPY' && instruction.from !== undefined) {
-      dependencies.push(dependencyOn(instruction.from, 'copy', instruction.range.startLine, stages, stage.index, context.file));
+      dependencies.push(dependencyOn(instruction.from, 'copy', instruction.range.startLine, stages, stage.index, context.file, byName));
     }
     if (instruction.keyword === 'RUN') {
       for (const mount of instruction.mounts) {
         if (mount.from !== undefined) {
-          dependencies.push(dependencyOn(mount.from, 'mount', instruction.range.startLine, stages, stage.index, context.file));
+          dependencies.push(dependencyOn(mount.from, 'mount', instruction.range.startLine, stages, stage.index, context.file, byName));
         }
       }
     }
@@ -263,6 +269,8 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
   const fromScope = new Scope(new Map([...Object.entries(builtins), ...globals]));
   const finalStates: StageState[] = [];
   const resolved: ResolvedStage[] = [];
+  const byName = stagesByName(dockerfile.stages);
+  const namedSoFar = new Map<string, number>();
 
   for (const stage of dockerfile.stages) {
     const line = stage.from.range.startLine;
@@ -272,7 +280,8 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
     if (baseName === '') {
       throw new DockerfileSyntaxError('base name (' + stage.from.image + ') should not be blank', { file: context.file, ...location });
     }
-    const parentIndex = dockerfile.stages.find((candidate) => candidate.index < stage.index && candidate.name === baseName.toLowerCase())?.index;
+    // FROM looks a name up among the stages before it (the later of two with the same name).
+    const parentIndex = namedSoFar.get(baseName.toLowerCase());
     let base: StageBase;
     let state: StageState;
     if (parentIndex !== undefined) {
@@ -289,7 +298,8 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
     const dependencies: StageDependency[] = [];
     if (base.kind === 'stage') dependencies.push({ via: 'from', stage: base.index, line });
     else if (base.kind === 'image') dependencies.push({ via: 'from', image: base.reference, line });
-    dependencies.push(...stageDependencies(stage, dockerfile.stages, context));
+    dependencies.push(...stageDependencies(stage, dockerfile.stages, context, byName));
+    if (stage.name !== undefined) namedSoFar.set(stage.name, stage.index);
     finalStates.push(state);
     resolved.push({ index: stage.index, name: stage.name, base, baseName, platform, dependencies, contract: state.contract, copies: state.copies, line });
   }
@@ -311,7 +321,7 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
 
 function selectTarget(dockerfile: Dockerfile, target: string | undefined): number {
   if (target === undefined) return dockerfile.stages.length - 1;
-  const index = lookupStage(target, dockerfile.stages);
+  const index = lookupStage(target, stagesByName(dockerfile.stages));
   if (index === undefined || index >= dockerfile.stages.length) {
     const names = dockerfile.stages.flatMap((stage) => (stage.name ? [stage.name] : []));
     const known = names.length > 0 ? ` (stages: ${names.join(', ')})` : '';

@@ -84,9 +84,9 @@ describe('lint work grows linearly with the Dockerfile', () => {
     // Every rule ran and found things on both: the counted work is the rules', not an early exit.
     expect(small.findings).toBeGreaterThan(100);
     expect(large.findings / small.findings).toBeGreaterThan(9);
-    // The shell grammar reads each RUN once, however many rules ask for its commands.
-    expect(small.shellParses).toBe(small.runs);
-    expect(large.shellParses).toBe(large.runs);
+    // The shell grammar reads each RUN once, however many rules ask for its commands (plus the shell-form CMD).
+    expect(small.shellParses - small.runs).toBeLessThanOrEqual(1);
+    expect(large.shellParses - large.runs).toBe(small.shellParses - small.runs);
     const ratio = large.reads / small.reads;
     // Linear work gives ~10 (plus a constant part); one quadratic rule alone would push it toward 100.
     expect(ratio).toBeGreaterThan(8);

@@ -42,7 +42,7 @@ export const downloadToolsInFinalStage: DockerfileLintRule = {
       'libraries, and the first thing an attacker in the container needs. Fetch in a build stage (or with ' +
       '`ADD --checksum=… <url>`) and copy the result. The rule cannot see scripts the entrypoint runs, hence `info`.',
     fix: 'Download in a build stage and `COPY --from` the result, use `ADD --checksum=sha256:… <url>`, or remove the tool at the end of the RUN that used it.',
-    related: { hadolint: ['DL4001 (only: use either curl or wget)'], other: ['dockle CIS-DI-0003 (unnecessary packages)'] },
+    related: { other: ['dockle CIS-DI-0003 (unnecessary packages)', 'hadolint DL4001 (curl and wget both) is scratchify’s `wget-and-curl`'] },
     example: {
       bad: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && curl -fsSLo /app https://example.com/app && rm -rf /var/lib/apt/lists/*',
       good: 'ADD --checksum=sha256:… --chmod=755 https://example.com/app /app',
