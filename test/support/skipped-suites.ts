@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { SKIP_NOTES_VARIABLE, type SkipNote, type Tier } from './gate';
 
 export function startSkipNotes(): void {
@@ -36,13 +36,16 @@ export function skippedLine(notes: readonly SkipNote[]): string | undefined {
   const parts = TIER_ORDER.flatMap((tier) => {
     const ofTier = notes.filter((note) => note.tier === tier);
     if (ofTier.length === 0) return [];
-    const files = new Set(ofTier.map((note) => relative(process.cwd(), note.file)));
+    const files = new Set(ofTier.map((note) => note.file));
     const items = [...new Set(ofTier.flatMap((note) => note.items ?? []))].sort();
     const reasons = [...new Set(ofTier.filter((note) => !note.items).map((note) => note.reason))];
     if (items.length > 0) reasons.push(`not found: ${items.join(', ')}`);
-    return [`the ${tier} tier (${files.size} test file${files.size === 1 ? '' : 's'}: ${reasons.join('; ')})`];
+    return [{ count: files.size, tier, why: reasons.join('; ') }];
   });
+  const phrases = parts.map(({ count, tier, why }, index) =>
+    index === 0 ? `${count} test file${count === 1 ? '' : 's'} of the ${tier} tier (${why})` : `${count} of the ${tier} tier (${why})`,
+  );
   const remedies = [...new Set(notes.map((note) => note.remedy))];
-  const listed = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
+  const listed = phrases.length > 1 ? `${phrases.slice(0, -1).join(', ')} and ${phrases[phrases.length - 1]}` : phrases[0];
   return `scratchify tests skipped ${listed}. ${remedies.join(' ')}`;
 }

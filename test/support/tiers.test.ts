@@ -119,7 +119,7 @@ describe('the closing line', () => {
       { tier: 'e2e', file: join(REPO, 'test/c.e2e.test.ts'), suite: 'd', reason: 'no Docker client at /x', remedy },
     ]);
     expect(line).toBe(
-      'scratchify tests skipped the e2e tier (1 test file: no Docker client at /x) and the host tier (2 test files: not found: gcc, skopeo). ' + remedy,
+      'scratchify tests skipped 1 test file of the e2e tier (no Docker client at /x) and 2 of the host tier (not found: gcc, skopeo). ' + remedy,
     );
   });
 });
