@@ -42,7 +42,8 @@ function project(name, tier) {
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 30_000,
-  // One worker per core: the fast tier is CPU-bound, and the e2e suites pace their own builds (startBuilds).
+  // One worker per core: the fast tier is CPU-bound, so one worker (jest's default on 2 cores) leaves a core idle
+  // and more workers than cores do not help; the e2e suites pace their own builds (startBuilds).
   maxWorkers: '100%',
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
