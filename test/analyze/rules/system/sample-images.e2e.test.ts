@@ -72,4 +72,4 @@ describeWithDocker('system files of the sample images', () => {
     expect(rulesOf(analysis, '/etc/greeter/config.json.template')).toContain('path-string');
     expect(analysis.kept.find((k) => k.path === '/var/lib')).toMatchObject({ type: 'dir' });
   });
-});
+}, { hostTools: ['chroot'] });

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import { CACHE_FLAGS_X86_64, describeCacheFlags, lookupLdCache, parseLdCache, type LdCache } from '../../src/analyze/ldcache';
+import { describeWithHostTools } from '../support/host-tools';
 
 /** `ldconfig -p` lines: `\tlibz.so.1 (libc6,x86-64) => /lib/x86_64-linux-gnu/libz.so.1`, the oracle. */
 function ldconfigListing(cacheFile: string): Array<{ name: string; label: string; path: string }> {
@@ -25,8 +26,11 @@ function expectSameAsLdconfig(cacheFile: string, cache: LdCache): void {
   cache.entries.forEach((entry, i) => expect(listing[i].label.startsWith(describeCacheFlags(entry.flags))).toBe(true));
 }
 
-describe('parseLdCache', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scratchify-ldcache-'));
+describeWithHostTools(['/sbin/ldconfig', '/etc/ld.so.cache', 'gcc'], 'parseLdCache', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scratchify-ldcache-'));
+  });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** ldconfig writes any of the three layouts from this machine's libraries; -X leaves the soname links alone. */

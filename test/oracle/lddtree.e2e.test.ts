@@ -104,4 +104,4 @@ describeWithDocker('elfClosure agrees with lddtree on every ELF file of every sa
     },
     SAMPLE_BUILD_TIMEOUT_MS,
   );
-});
+}, { hostTools: ['lddtree', '/usr/bin/python3'] });

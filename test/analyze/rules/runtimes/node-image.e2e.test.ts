@@ -81,4 +81,4 @@ describeWithDocker('node rule on the node-express sample', () => {
       server.kill('SIGTERM');
     }
   }, 5 * 60_000);
-});
+}, { hostTools: ['chroot'] });

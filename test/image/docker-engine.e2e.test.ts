@@ -1,35 +1,17 @@
 /**
  * A real `docker save debian:bookworm-slim` archive (test/e2e/engine.sh makes the engine and the image).
- * Without an engine the test is skipped with a message, except in CI, where it must run.
  */
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openImage } from '../../src/image';
+import { describeWithDocker, saveImage } from '../support/docker';
 import { tempDir } from './image-builder';
 
-const DOCKER = '/usr/bin/docker';
 const IMAGE = 'debian:bookworm-slim';
 
-function engineHasImage(): boolean {
-  try {
-    execFileSync(DOCKER, ['image', 'inspect', IMAGE], { stdio: 'ignore', timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const available = fs.existsSync(DOCKER) && engineHasImage();
-if (!available && process.env.CI !== 'true') {
-  console.warn(`skipping the docker save test: no engine with ${IMAGE} (run test/e2e/engine.sh)`);
-}
-const maybe = available || process.env.CI === 'true' ? describe : describe.skip;
-
-maybe(`docker save ${IMAGE}`, () => {
+describeWithDocker(`docker save ${IMAGE}`, () => {
   it('opens, merges and reads the real archive', async () => {
     const file = path.join(tempDir(), 'debian.tar');
-    execFileSync(DOCKER, ['save', '-o', file, IMAGE], { timeout: 120_000 });
+    await saveImage(IMAGE, file);
     const image = await openImage(file);
     expect(image.source).toBe('docker-archive');
     expect(image.config.Cmd).toEqual(['bash']);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { writeImageArchive, type WrittenImageArchive } from '../../../src/emit/image-archive';
 import { openImage, type LoadedImage } from '../../../src/image';
 import { tempDir } from '../../image/image-builder';
+import { describeWithHostTools } from '../../support/host-tools';
 import { CONTENTS, LONG_FILE, UNICODE_FILE, fixtureKept, makeFixtureRoot } from './fixture-root';
 import { readOciArchive } from './tar-contents';
 
@@ -44,7 +45,7 @@ afterAll(() => {
   rmSync(out, { recursive: true, force: true });
 });
 
-describe('skopeo', () => {
+describeWithHostTools(['skopeo'], 'skopeo', () => {
   it('inspects the OCI archive by its ref name, with our manifest digest and layer', () => {
     const inspected = JSON.parse(tool('skopeo', ['inspect', `oci-archive:${oci}:${REFERENCE}`])) as Record<string, unknown>;
     expect(inspected).toMatchObject({ Digest: written.digest, Layers: [written.layerDigest], Architecture: 'amd64', Os: 'linux', Created: '1970-01-01T00:00:00Z' });
@@ -64,7 +65,7 @@ describe('skopeo', () => {
   });
 });
 
-describe('umoci', () => {
+describeWithHostTools(['umoci', 'tar'], 'umoci', () => {
   let rootfs: string;
 
   beforeAll(() => {

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { elfClosure, type ClosureOptions, type ElfClosure } from '../../src/analyze/loader';
 import { buildElf } from './elf-builder';
+import { describeWithHostTools } from '../support/host-tools';
 import { HostDirectoryTree } from './host-directory-tree';
 
 const TRACE_SOURCE = `
@@ -110,7 +111,10 @@ afterEach(() => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-describe('glibc search order in a gcc-built root', () => {
+/** gcc builds the root, whose C library and loader are this machine's; unshare, mount and chroot run the real loader in it. */
+const TOOLS = ['gcc', 'unshare', 'mount', 'chroot', '/sbin/ldconfig', '/usr/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'];
+
+describeWithHostTools(TOOLS, 'glibc search order in a gcc-built root', () => {
   test('DT_RPATH is inherited down the loading chain', async () => {
     library('/opt/app/lib/libb.so', 'b');
     library('/opt/app/lib/liba.so', 'a', ['b']);

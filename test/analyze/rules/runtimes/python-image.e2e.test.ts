@@ -75,4 +75,4 @@ describeWithDocker('python rule on the python-app sample', () => {
     expect(slim).toBe(fat.stdout);
     expect(JSON.parse(slim)).toMatchObject({ items: 4, units: 472, warehouse: 'north' });
   }, 5 * 60_000);
-});
+}, { hostTools: ['chroot'] });

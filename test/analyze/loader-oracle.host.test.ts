@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'child_process';
 import { elfClosure, type LoadedProcess } from '../../src/analyze/loader';
+import { describeWithHostTools } from '../support/host-tools';
 import { HostDirectoryTree } from './host-directory-tree';
 
 const FILES = [
@@ -51,7 +52,7 @@ function neededMap(process: LoadedProcess): Map<string, string> {
   return out;
 }
 
-describe('closure of binaries of this machine', () => {
+describeWithHostTools(['lddtree', '/usr/bin/python3', '/lib64/ld-linux-x86-64.so.2', ...FILES], 'closure of binaries of this machine', () => {
   const tree = new HostDirectoryTree('/');
 
   test.each(FILES)('%s loads the same files lddtree lists', async (file) => {

@@ -74,4 +74,4 @@ describeWithDocker('written archives in the real engine', () => {
     },
     SAMPLE_BUILD_TIMEOUT_MS,
   );
-});
+}, { hostTools: ['skopeo'] });

@@ -132,4 +132,4 @@ describeWithDocker('what each sample touches at run time is kept by the analyzer
     },
     SAMPLE_BUILD_TIMEOUT_MS,
   );
-});
+}, { hostTools: ['strace', 'unshare', '/usr/bin/python3'] });
