@@ -1,10 +1,11 @@
 /**
- * Decoding one 512-byte tar header block (POSIX ustar, GNU and PAX), for the readers that walk a tar by
- * position instead of streaming it: the outer `docker save` tar (member-store.ts) and the layers scanned
- * while they are hashed (tar-scanner.ts). tar-stream does this for streams but does not export its decoder
- * (its package `exports` only expose the index), so the rules are written out here, matching tar-stream's
- * where the two readers meet (the same header must give the same entry whichever path read the layer).
+ * Tar header blocks (POSIX ustar, GNU and PAX), decoded for the readers of images — the outer `docker save` tar
+ * (member-store.ts) and every layer (tar-scanner.ts). Names, link targets and xattr values are bytes
+ * (name-bytes.ts).
+ * Where readers disagree, the rules are those of Go's archive/tar, which Docker, containerd, podman and umoci
+ * extract layers with: what scratchify reads must be what the engine will create.
  */
+import { decodeName } from './name-bytes';
 
 export const BLOCK = 512;
 
@@ -16,7 +17,7 @@ export function padded(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
 }
 
-/** Upper bound for a PAX or GNU long-name record, as tar-stream's `MAX_HEADER_SIZE` (1 MiB). */
+/** Upper bound for a PAX or GNU long-name record: far above any real one (a path is at most 4096 bytes on Linux). */
 export const MAX_EXTENDED_HEADER_BYTES = 1024 * 1024;
 
 /** Why a block is not a usable header. */
@@ -85,29 +86,12 @@ export function headerChecksum(bytes: Uint8Array, at = 0, words = wordsOf(bytes)
   return sum;
 }
 
-type Utf8Slice = (this: Buffer, start: number, end: number) => string;
-/**
- * Buffer's own UTF-8 decoder, which `toString('utf8', start, end)` calls after checking its arguments: called
- * directly it takes half the time, which counts for the 100k names of a large image. Not part of the documented
- * API, so `toString` stands in should a Node version lack it.
- */
-export const utf8Slice: Utf8Slice =
-  (Buffer.prototype as unknown as { utf8Slice?: Utf8Slice }).utf8Slice ??
-  function (this: Buffer, start: number, end: number): string {
-    return this.toString('utf8', start, end);
-  };
-
 /** Where the NUL-terminated text field at `at` ends (its first NUL, or `at + length`). */
 export function fieldEnd(bytes: Uint8Array, at: number, length: number): number {
   let end = at;
   const limit = at + length;
   while (end < limit && bytes[end] !== 0) end += 1;
   return end;
-}
-
-/** A NUL-terminated text field. */
-function textField(bytes: Buffer, at: number, length: number): string {
-  return utf8Slice.call(bytes, at, fieldEnd(bytes, at, length));
 }
 
 /** `ustar\0` (POSIX) — the 155-byte prefix field holds the leading part of long names. */
@@ -137,19 +121,24 @@ export function headerProblem(bytes: Uint8Array, at: number, sum: number): Heade
 }
 
 /**
- * Whether a header with typeflag '0' or NUL is an old-style directory: its name ends in a slash (`nameEnd` is
- * the end of the name field; an empty name field after a POSIX prefix makes the name `prefix/`).
+ * Whether an entry with typeflag NUL is an old-style (pre-POSIX) directory: its name, after any PAX `path` or
+ * GNU long name, ends in a slash. As in Go's archive/tar (`Reader.Next`), which containerd and moby apply layers
+ * with: typeflag '0' is always a regular file, and the slash is looked for in the name the entry ends up with,
+ * never in a ustar name a PAX `path` replaces (Python's tarfile cuts a long name at 100 bytes there, and the cut
+ * may end in a slash).
  */
-export function plainFileIsDirectory(bytes: Uint8Array, at: number, nameEnd: number, posix: boolean): boolean {
-  return nameEnd > at ? bytes[nameEnd - 1] === 0x2f : posix && bytes[at + 345] !== 0;
+export function isOldStyleDirectory(flag: number, lastNameByte: number | undefined): boolean {
+  return flag === 0 && lastNameByte === 0x2f;
 }
 
 /**
- * The name of the header at `at`, the POSIX prefix applied; `nameEnd` as `plainFileIsDirectory` takes it.
+ * The name of the header at `at`, the POSIX prefix applied; `nameEnd` is where its name field ends
+ * (`nameFieldEnd`). Names are bytes (name-bytes.ts); a '/' is a whole character in any case, so the prefix and
+ * the name are decoded apart.
  */
 export function headerName(bytes: Buffer, at: number, nameEnd: number, posix: boolean): string {
-  const name = utf8Slice.call(bytes, at, nameEnd);
-  return posix && bytes[at + 345] !== 0 ? `${textField(bytes, at + 345, 155)}/${name}` : name;
+  const name = decodeName(bytes, at, nameEnd);
+  return posix && bytes[at + 345] !== 0 ? `${decodeName(bytes, at + 345, fieldEnd(bytes, at + 345, 155))}/${name}` : name;
 }
 
 /** Where the name field of the header at `at` ends. */
@@ -157,42 +146,54 @@ export function nameFieldEnd(bytes: Uint8Array, at: number): number {
   return fieldEnd(bytes, at, 100);
 }
 
-/** `key=value` records of a PAX extended header (POSIX pax format: `<length> <key>=<value>\n`). */
-export function paxRecords(data: Buffer): Record<string, string> {
-  const records: Record<string, string> = {};
+/**
+ * The records of a PAX extended header (POSIX pax format: `<length> <key>=<value>\n`), values as the bytes they
+ * are: `path` and `linkpath` may hold any bytes (a writer marks non-UTF-8 ones with `hdrcharset=BINARY`, which
+ * needs no other handling since names are kept as bytes anyway), and so may `SCHILY.xattr.*` values (a file
+ * capability is binary). Keys are decoded as names are.
+ */
+export function paxRecords(data: Buffer): Record<string, Buffer> {
+  const records: Record<string, Buffer> = {};
   let position = 0;
   while (position < data.length) {
     const space = data.indexOf(0x20, position);
-    const length = parseInt(data.toString('utf8', position, space), 10);
+    const length = parseInt(data.toString('latin1', position, space), 10);
     if (space < 0 || !(length > 0)) break;
-    const record = data.toString('utf8', space + 1, position + length - 1);
-    const equals = record.indexOf('=');
-    if (equals < 0) break;
-    records[record.slice(0, equals)] = record.slice(equals + 1);
+    const recordEnd = Math.min(position + length - 1, data.length);
+    const equals = data.indexOf(0x3d, space + 1);
+    if (equals < 0 || equals >= recordEnd) break;
+    records[decodeName(data, space + 1, equals)] = data.subarray(equals + 1, recordEnd);
     position += length;
   }
   return records;
+}
+
+/** A PAX record that overrides a header field: present and not empty (an empty value is no override, as in Go and tar-stream). */
+export function paxOverride(pax: Record<string, Buffer> | undefined, key: string): Buffer | undefined {
+  const value = pax?.[key];
+  return value !== undefined && value.length > 0 ? value : undefined;
 }
 
 const XATTR_PREFIX = 'SCHILY.xattr.';
 
 /**
  * The extended attributes among PAX records (`SCHILY.xattr.<name>`, as GNU tar, Docker and containerd write
- * them), or undefined when there are none. Values are UTF-8 decoded like every PAX value, so a binary value
- * comes back with U+FFFD where its bytes were not UTF-8 (src/emit leaves such values out rather than write them wrong).
+ * them), or undefined when there are none. Values are binary (`security.capability` is a little-endian
+ * struct): they are kept as names are (name-bytes.ts), so `nameBytes` gives the exact bytes back.
  */
-export function paxXattrs(pax: Record<string, string>): Record<string, string> | undefined {
+export function paxXattrs(pax: Record<string, Buffer>): Record<string, string> | undefined {
   let xattrs: Record<string, string> | undefined;
   for (const [key, value] of Object.entries(pax)) {
     if (!key.startsWith(XATTR_PREFIX)) continue;
     xattrs ??= {};
-    xattrs[key.slice(XATTR_PREFIX.length)] = value;
+    xattrs[key.slice(XATTR_PREFIX.length)] = decodeName(value);
   }
   return xattrs;
 }
 
-/** The text of a GNU long name (`L`) or long link (`K`) record: NUL-terminated. */
-export function longNameRecord(data: Buffer): string {
+/** The bytes of a GNU long name (`L`) or long link (`K`) record: NUL-terminated. */
+export function longNameRecord(data: Buffer): Buffer {
   const nul = data.indexOf(0);
-  return data.toString('utf8', 0, nul < 0 ? data.length : nul);
+  return nul < 0 ? data : data.subarray(0, nul);
 }
+
