@@ -64,7 +64,7 @@ export interface WrittenImageArchive {
   layerDigest: string;
   /** Size of the archive file. */
   bytes: number;
-  /** Kept paths, or parts of them, that the layer could not carry (device nodes, lossy xattrs). */
+  /** Kept paths that the layer could not carry (device nodes, sockets). */
   skipped: string[];
 }
 
@@ -173,7 +173,7 @@ async function writeTar(file: string, mtime: Date, fill: (writer: TarFileWriter)
   try {
     await fill(writer);
   } catch (error) {
-    await writer.abort(error as Error);
+    await writer.abort();
     throw error;
   }
   return writer.finish();

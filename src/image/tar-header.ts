@@ -1,10 +1,11 @@
 /**
  * Tar header blocks (POSIX ustar, GNU and PAX), decoded for the readers of images — the outer `docker save` tar
- * (member-store.ts) and every layer (tar-scanner.ts). Names, link targets and xattr values are bytes
- * (name-bytes.ts).
+ * (member-store.ts) and every layer (tar-scanner.ts) — and encoded for the writer of image archives
+ * (src/emit/archive-tar-writer.ts). Names, link targets and xattr values are bytes (name-bytes.ts) both ways.
  * Where readers disagree, the rules are those of Go's archive/tar, which Docker, containerd, podman and umoci
  * extract layers with: what scratchify reads must be what the engine will create.
  */
+import { isUtf8 } from 'node:buffer';
 import { decodeName } from './name-bytes';
 
 export const BLOCK = 512;
@@ -197,3 +198,118 @@ export function longNameRecord(data: Buffer): Buffer {
   return nul < 0 ? data : data.subarray(0, nul);
 }
 
+/** Typeflags of the entries an image archive writer emits (POSIX ustar). */
+export const TYPEFLAG = { file: 0x30, link: 0x31, symlink: 0x32, directory: 0x35, fifo: 0x36 } as const;
+
+const PAX_TYPEFLAG = 0x78; // 'x'
+
+/** One entry's header as written: the name and link target as bytes, numbers as they are. */
+export interface EncodedEntry {
+  name: Buffer;
+  typeflag: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  /** Seconds since the epoch. */
+  mtime: number;
+  linkname?: Buffer;
+  /** Further PAX records, in order (e.g. `SCHILY.xattr.<name>` with the value's bytes). */
+  records?: ReadonlyArray<readonly [key: Buffer, value: Buffer]>;
+}
+
+/**
+ * Writes `value` as octal digits ended by a NUL into the numeric field at `offset`; returns false, writing GNU
+ * base-256 instead (which GNU tar, Go and bsdtar read), when it does not fit: the caller then also writes a PAX
+ * record, the POSIX way.
+ */
+function numericField(block: Buffer, offset: number, length: number, value: number): boolean {
+  const octal = value.toString(8);
+  if (Number.isSafeInteger(value) && value >= 0 && octal.length < length) {
+    block.write(octal.padStart(length - 1, '0'), offset, 'latin1');
+    return true;
+  }
+  block[offset] = 0x80;
+  let rest = value;
+  for (let i = offset + length - 1; i > offset; i -= 1) {
+    block[i] = rest % 256;
+    rest = Math.floor(rest / 256);
+  }
+  return false;
+}
+
+/** Copies `bytes` into the text field at `offset`; the caller has checked that they fit. */
+function textField(block: Buffer, offset: number, length: number, bytes: Buffer): void {
+  if (bytes.length > length) throw new RangeError(`tar header field of ${length} bytes cannot hold ${bytes.length}`);
+  bytes.copy(block, offset);
+}
+
+/** One POSIX ustar header block (`ustar\0` `00`, no user or group names); `prefix` is the ustar prefix field. */
+function ustarBlock(entry: EncodedEntry, name: Buffer, prefix: Buffer, linkname: Buffer): { block: Buffer; overflow: string[] } {
+  const block = Buffer.alloc(BLOCK);
+  textField(block, 0, 100, name);
+  const overflow: string[] = [];
+  numericField(block, 100, 8, entry.mode);
+  if (!numericField(block, 108, 8, entry.uid)) overflow.push('uid');
+  if (!numericField(block, 116, 8, entry.gid)) overflow.push('gid');
+  if (!numericField(block, 124, 12, entry.size)) overflow.push('size');
+  if (!numericField(block, 136, 12, entry.mtime)) overflow.push('mtime');
+  block[156] = entry.typeflag;
+  textField(block, 157, 100, linkname);
+  block.write('ustar\x0000', 257, 'latin1');
+  numericField(block, 329, 8, 0);
+  numericField(block, 337, 8, 0);
+  textField(block, 345, 155, prefix);
+  // The checksum is summed with its own field as spaces, then written as six octal digits, NUL, space.
+  block.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return { block, overflow };
+}
+
+/** `name` split into the ustar prefix and name fields at a slash, or undefined when no split fits. */
+function splitUstarName(name: Buffer): { prefix: Buffer; name: Buffer } | undefined {
+  if (name.length <= 100) return { prefix: Buffer.alloc(0), name };
+  for (let slash = name.indexOf(0x2f); slash >= 0 && slash <= 155; slash = name.indexOf(0x2f, slash + 1)) {
+    const rest = name.length - slash - 1;
+    if (rest > 0 && rest <= 100) return { prefix: name.subarray(0, slash), name: name.subarray(slash + 1) };
+  }
+  return undefined;
+}
+
+/** One PAX record, `<length> <key>=<value>\n`, the length counting its own digits. */
+function paxRecord(key: Buffer, value: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(' '), key, Buffer.from('='), value, Buffer.from('\n')]);
+  let digits = String(body.length).length;
+  if (body.length + digits >= 10 ** digits) digits += 1;
+  return Buffer.concat([Buffer.from(String(body.length + digits), 'latin1'), body]);
+}
+
+/** Stands in for a name or link target that only a PAX record holds: a cut name could end in a slash, which readers may take for a directory. */
+const PAX_STAND_IN = Buffer.from('PaxHeader');
+
+/**
+ * The header blocks of one entry: the name and link target raw in the ustar fields when they fit (a name up to
+ * 100 bytes, or split at a slash into 155 + 100; a link target up to 100), otherwise in PAX `path`/`linkpath`
+ * records, preceded by `hdrcharset=BINARY` when their bytes are not UTF-8 (POSIX requires PAX values to be UTF-8
+ * unless so marked; GNU tar and Python read the mark, Go's archive/tar takes values as bytes in any case). Numbers
+ * that do not fit their octal field also go into PAX records. The data and its padding follow, from the caller.
+ */
+export function entryHeaderBlocks(entry: EncodedEntry): Buffer {
+  const split = splitUstarName(entry.name);
+  const link = entry.linkname ?? Buffer.alloc(0);
+  const linkFits = link.length <= 100;
+  const ustar = ustarBlock(entry, split?.name ?? PAX_STAND_IN, split?.prefix ?? Buffer.alloc(0), linkFits ? link : Buffer.alloc(0));
+  const records: Buffer[] = [];
+  const binary = (!split && !isUtf8(entry.name)) || (!linkFits && !isUtf8(link));
+  if (binary) records.push(paxRecord(Buffer.from('hdrcharset'), Buffer.from('BINARY')));
+  if (!split) records.push(paxRecord(Buffer.from('path'), entry.name));
+  if (!linkFits) records.push(paxRecord(Buffer.from('linkpath'), link));
+  for (const field of ustar.overflow) records.push(paxRecord(Buffer.from(field), Buffer.from(String(entry[field as 'uid' | 'gid' | 'size' | 'mtime']))));
+  for (const [key, value] of entry.records ?? []) records.push(paxRecord(key, value));
+  if (records.length === 0) return ustar.block;
+  const data = Buffer.concat(records);
+  const pax = ustarBlock({ name: PAX_STAND_IN, typeflag: PAX_TYPEFLAG, mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: entry.mtime }, PAX_STAND_IN, Buffer.alloc(0), Buffer.alloc(0));
+  return Buffer.concat([pax.block, data, Buffer.alloc(padded(data.length) - data.length), ustar.block]);
+}
