@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * The `scratchify` command: a thin layer over the library. Every user-caused failure prints one line
- * (`file:line:col: message`) and exits 2; `--debug` adds the stack trace.
+ * (`file:line:col: message`) and exits 2; `--debug` adds the stack trace. Messages can quote an image's names or
+ * a Dockerfile's bytes, so what goes to the terminal passes through `printable` (src/format/printable.ts).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isScratchifyError } from '../errors';
+import { printable } from '../format/printable';
 import type { ImageInputOptions } from './commands/analyze';
 import type { LintCommandOptions } from './commands/lint';
 import type { SlimCommandOptions } from './commands/slim';
@@ -14,6 +16,11 @@ import { VERSION } from '../version';
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+
+/** Each line of `text` made printable: a message stays the lines it was written as, and gains none. */
+function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
 
 /**
  * The command modules load when their command runs: together they pull in the Dockerfile parser, the shell
@@ -37,7 +44,8 @@ Examples:
 
 Exit codes: 0 success, 1 findings at or above the threshold (lint), 2 usage or input error.`,
     )
-    .exitOverride();
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(printableLines(text)) });
 
   cli
     .command('slim')
@@ -197,13 +205,13 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (isScratchifyError(error)) {
-      process.stderr.write(`scratchify: ${error.format()}\n`);
-      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      process.stderr.write(`scratchify: ${printable(error.format())}\n`);
+      if (debug && error.stack) process.stderr.write(`${printableLines(error.stack)}\n`);
       return EXIT_USAGE;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`scratchify: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`);
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.stderr.write(`scratchify: internal error: ${printable(message)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${printableLines(error.stack)}\n`);
     return EXIT_USAGE;
   }
 }
