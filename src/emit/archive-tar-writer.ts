@@ -41,7 +41,10 @@ const END_OF_ARCHIVE = Buffer.alloc(2 * BLOCK);
 /** Bytes gathered before a write to disk: a layer of small files would otherwise be two writes per file. */
 const WRITE_BYTES = 1024 * 1024;
 
-/** Writes one tar file to `file` (created exclusively: the caller chose a fresh temporary name). */
+/**
+ * Writes one tar file to `file`, which must exist and be empty (the output writer, src/output/, creates its
+ * scratch files itself, so nothing here creates a file that a signal's cleanup could miss).
+ */
 export class TarFileWriter {
   private readonly hash = createHash('sha256');
   private bytes = 0;
@@ -51,7 +54,7 @@ export class TarFileWriter {
   private closed = false;
 
   constructor(file: string, private readonly mtime: Date) {
-    this.opened = fs.promises.open(file, 'wx', 0o644);
+    this.opened = fs.promises.open(file, 'r+');
     // Observed by every write; without this a failed open before the first entry would be an unhandled rejection.
     this.opened.catch(() => undefined);
   }
