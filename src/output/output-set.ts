@@ -50,9 +50,10 @@ function checkReplaceable(file: string, shown: string): void {
   throw new UsageError(`cannot write ${shown}: it is ${kindOf(stat)}, not a regular file${advice}`);
 }
 
+/** A file-system failure as one line that names the output (and so has no location before it). */
 function ioError(shown: string, error: unknown): ScratchifyError {
   const code = (error as NodeJS.ErrnoException).code;
-  return new ScratchifyError('io', `cannot write ${shown}: ${code ?? (error as Error).message}`, { file: shown });
+  return new ScratchifyError('io', `cannot write ${shown}: ${code ?? (error as Error).message}`);
 }
 
 /** One output, staged in a temporary file (or in memory, for standard output) until the set is committed. */
