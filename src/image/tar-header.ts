@@ -292,8 +292,11 @@ const PAX_STAND_IN = Buffer.from('PaxHeader');
 /**
  * The header blocks of one entry: the name and link target raw in the ustar fields when they fit (a name up to
  * 100 bytes, or split at a slash into 155 + 100; a link target up to 100), otherwise in PAX `path`/`linkpath`
- * records, preceded by `hdrcharset=BINARY` when their bytes are not UTF-8 (POSIX requires PAX values to be UTF-8
- * unless so marked; GNU tar and Python read the mark, Go's archive/tar takes values as bytes in any case). Numbers
+ * records, preceded by `hdrcharset=BINARY` when their bytes are not UTF-8. POSIX requires PAX values to be UTF-8
+ * unless so marked; Python and libarchive honour the mark, Go's archive/tar (Docker, containerd, umoci) takes
+ * values as bytes in any case, and GNU tar 1.34, which does not know the keyword, says so on stderr but extracts
+ * the names byte for byte (test/emit/archive/names-as-bytes.host.test.ts): so the mark is kept, rather than GNU
+ * long-name records, which are not POSIX. Numbers
  * that do not fit their octal field also go into PAX records. The data and its padding follow, from the caller.
  */
 export function entryHeaderBlocks(entry: EncodedEntry): Buffer {

@@ -59,9 +59,9 @@ export const HOSTILE_RUNTIME = { Entrypoint: ['/data/ping'] };
 /** A Dockerfile whose target is that image (its COPY marks /data as the application). */
 export const HOSTILE_DOCKERFILE = 'FROM scratch\nCOPY data /data\nENTRYPOINT ["/data/ping"]\n';
 
-/** The image as a `docker save` archive (classic layout). */
-export async function hostileDockerArchive(): Promise<Buffer> {
+/** The image as a `docker save` archive (classic layout), tagged `tags`. */
+export async function hostileDockerArchive(tags?: string[]): Promise<Buffer> {
   const tar = hostileLayerTar();
   const layer: TestLayer = { tar, stored: tar };
-  return dockerLegacyArchive([layer], configFor([layer], HOSTILE_RUNTIME));
+  return dockerLegacyArchive([layer], configFor([layer], HOSTILE_RUNTIME), tags);
 }

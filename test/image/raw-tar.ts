@@ -20,6 +20,9 @@ export interface RawHeader {
   mtime?: number;
   linkname?: Bytes;
   prefix?: Bytes;
+  /** Device numbers, for character and block devices; left NUL otherwise, as tarfile leaves them. */
+  devmajor?: number;
+  devminor?: number;
   /** POSIX `ustar\0` + `00` (default), or GNU `ustar ` + ` \0`. */
   magic?: 'posix' | 'gnu';
 }
@@ -45,8 +48,8 @@ export function headerBlock(header: RawHeader): Buffer {
   block.write(header.typeflag, 156, 'latin1');
   put(block, 157, 100, header.linkname ?? '');
   put(block, 257, 8, header.magic === 'gnu' ? 'ustar  \0' : 'ustar\x0000');
-  put(block, 329, 8, octal(0, 8));
-  put(block, 337, 8, octal(0, 8));
+  if (header.devmajor !== undefined) put(block, 329, 8, octal(header.devmajor, 8));
+  if (header.devminor !== undefined) put(block, 337, 8, octal(header.devminor, 8));
   put(block, 345, 155, header.prefix ?? '');
   block.fill(0x20, 148, 156);
   const sum = block.reduce((total, byte) => total + byte, 0);
