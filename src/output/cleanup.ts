@@ -9,8 +9,7 @@
  * signal behaviour otherwise. Paths are registered before they are created, and created by synchronous calls:
  * a signal's handler runs between two turns of the event loop, so it never meets a path half-made.
  */
-import { rmSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 

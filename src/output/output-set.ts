@@ -42,10 +42,10 @@ function kindOf(stat: fs.Stats): string {
   return 'a socket';
 }
 
-/** Throws unless `file` is absent or a regular file. */
-function checkReplaceable(file: string, shown: string): void {
+/** Throws unless `file` is absent or a regular file; returns the regular file's stat. */
+function checkReplaceable(file: string, shown: string): fs.Stats | undefined {
   const stat = fs.lstatSync(file, { throwIfNoEntry: false });
-  if (!stat || stat.isFile()) return;
+  if (!stat || stat.isFile()) return stat;
   const advice = stat.isSymbolicLink() ? ' (scratchify neither follows nor replaces one: give the path it points to)' : '';
   throw new UsageError(`cannot write ${shown}: it is ${kindOf(stat)}, not a regular file${advice}`);
 }
@@ -89,7 +89,8 @@ export class StagedOutput {
    * set whatever happens. Made synchronously, so a signal's cleanup never misses it.
    */
   newScratchFile(label: string): string {
-    const target = this.target as string;
+    const target = this.target;
+    if (target === undefined) throw new Error(`${this.option} -: standard output has no scratch files`);
     const file = path.join(path.dirname(target), `.${path.basename(target)}.scratchify-${process.pid}-${randomBytes(6).toString('hex')}.${label}`);
     removeOnStop(file);
     try {
@@ -137,10 +138,14 @@ export class StagedOutput {
     return this.text;
   }
 
-  /** Renames the temporary file over the output; the other scratch files are removed. */
-  install(): void {
+  /**
+   * Renames the temporary file over the output; the other scratch files are removed. The file replaced, if any,
+   * passes its permission bits on: a report kept private stays private.
+   */
+  install(replaced: fs.Stats | undefined): void {
     if (this.temp === undefined || this.target === undefined) return;
     try {
+      if (replaced) fs.chmodSync(this.temp, replaced.mode & 0o777);
       fs.renameSync(this.temp, this.target);
     } catch (error) {
       throw ioError(this.path, error);
@@ -201,8 +206,8 @@ export class OutputSet {
   commit(): string | Buffer {
     const incomplete = this.outputs.find((output) => !output.complete);
     if (incomplete) throw new Error(`${incomplete.option} was never written`);
-    for (const output of this.outputs) if (output.target !== undefined) checkReplaceable(output.target, output.path);
-    for (const output of this.outputs) output.install();
+    const replaced = this.outputs.map((output) => (output.target === undefined ? undefined : checkReplaceable(output.target, output.path)));
+    this.outputs.forEach((output, index) => output.install(replaced[index]));
     this.finished = true;
     return this.outputs.find((output) => output.isStdout)?.stdoutText() ?? '';
   }

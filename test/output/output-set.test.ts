@@ -36,6 +36,17 @@ describe('OutputSet', () => {
     expect([fs.readFileSync(join(dir, 'a'), 'utf8'), fs.readFileSync(join(dir, 'b'), 'utf8')]).toEqual(['new a', 'new b']);
   });
 
+  it('gives the new file the permission bits of the one it replaces', () => {
+    fs.writeFileSync(join(dir, 'private'), 'old');
+    fs.chmodSync(join(dir, 'private'), 0o600);
+    const outputs = OutputSet.open([{ option: '--report', path: join(dir, 'private') }, { option: '-o', path: join(dir, 'new') }]);
+    outputs.get('--report')?.write('new');
+    outputs.get('-o')?.write('new');
+    outputs.commit();
+    expect(fs.statSync(join(dir, 'private')).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(join(dir, 'new')).mode & 0o777).toBe(0o666 & ~process.umask());
+  });
+
   it('replaces nothing when one output fails, and removes every temporary file', async () => {
     fs.writeFileSync(join(dir, 'a'), 'old a');
     fs.writeFileSync(join(dir, 'b'), 'old b');
