@@ -154,7 +154,8 @@ export function nameFieldEnd(bytes: Uint8Array, at: number): number {
  * capability is binary). Keys are decoded as names are.
  */
 export function paxRecords(data: Buffer): Record<string, Buffer> {
-  const records: Record<string, Buffer> = {};
+  // No prototype: a key such as `__proto__` is a record like any other.
+  const records: Record<string, Buffer> = Object.create(null);
   let position = 0;
   while (position < data.length) {
     const space = data.indexOf(0x20, position);
@@ -186,7 +187,7 @@ export function paxXattrs(pax: Record<string, Buffer>): Record<string, string> |
   let xattrs: Record<string, string> | undefined;
   for (const [key, value] of Object.entries(pax)) {
     if (!key.startsWith(XATTR_PREFIX)) continue;
-    xattrs ??= {};
+    xattrs ??= Object.create(null) as Record<string, string>;
     xattrs[key.slice(XATTR_PREFIX.length)] = decodeName(value);
   }
   return xattrs;

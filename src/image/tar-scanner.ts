@@ -188,7 +188,8 @@ export class TarScanner {
   private addEntry(bytes: Buffer, at: number, flag: number, size: number, offset: number, pax: Record<string, Buffer> | undefined): void {
     const posix = isPosixUstar(bytes, at);
     const nameEnd = nameFieldEnd(bytes, at);
-    // A PAX path replaces the ustar name and prefix entirely, then a GNU long name does; likewise for the link.
+    // A PAX path replaces the ustar name and prefix entirely, and so does a GNU long name when there is no PAX
+    // path; likewise for the link target.
     const longName = paxOverride(pax, 'path') ?? this.longName;
     const longLink = paxOverride(pax, 'linkpath') ?? this.longLink;
     // The POSIX prefix field holds the leading directories of a name over 100 bytes.

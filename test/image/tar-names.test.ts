@@ -131,6 +131,20 @@ describe('header rules where tar readers differ', () => {
     expect((await image.tree.readFile(`/${long}`)).toString()).toBe('hello\n');
   });
 
+  it('keeps a PAX record named __proto__ as a record like any other', () => {
+    const [entry] = scan(
+      rawTar([
+        paxEntry([
+          ['SCHILY.xattr.__proto__', 'value'],
+          ['__proto__', 'ignored'],
+        ]),
+        { header: { name: 'file', typeflag: '0' }, data: 'x' },
+      ]),
+    );
+    expect(Object.entries(entry.xattrs ?? {})).toEqual([['__proto__', 'value']]);
+    expect(entry.name).toBe('file');
+  });
+
   it("takes typeflag '0' for a regular file and an old NUL typeflag with a trailing slash for a directory", () => {
     const entries = scan(
       rawTar([
