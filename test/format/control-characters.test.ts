@@ -34,7 +34,8 @@ beforeAll(async () => {
   const entries: TestEntry[] = [
     { name: 'app/', type: 'directory' },
     { name: 'app/run', content: '#!/app/run\n', mode: 0o755 },
-    ...HOSTILE.map((name): TestEntry => ({ name: `app/${name}`, content: name })),
+    // World-writable, so lint's image rules name them in a finding.
+    ...HOSTILE.map((name): TestEntry => ({ name: `app/${name}`, content: name, mode: 0o666 })),
     { name: `app/link-\x1b[31m`, type: 'symlink', linkname: 'target-\r\n-\x1b[0m' },
   ];
   const built = await layer(entries);
@@ -42,7 +43,7 @@ beforeAll(async () => {
   const raw = Buffer.concat([headerBlock({ name: Buffer.from('app/latin1-\xe9', 'latin1'), typeflag: '0' }), built.tar]);
   const layerWithRaw = { tar: raw, stored: raw };
   archive = join(dir, 'image.tar');
-  writeFileSync(archive, await dockerLegacyArchive([layerWithRaw], configFor([layerWithRaw], { Entrypoint: ['/app/run'] })));
+  writeFileSync(archive, await dockerLegacyArchive([layerWithRaw], configFor([layerWithRaw], { Entrypoint: ['/app/run'], Labels: { note: '\x1b[2J\u202e' } })));
   dockerfile = join(dir, 'Dockerfile');
   writeFileSync(
     dockerfile,
@@ -106,6 +107,16 @@ describe('text outputs show control characters as escapes', () => {
     expect(result.stdout).toContain('Dockerfile-\\x1b[31m');
     // The parser upper-cases the unknown instruction it quotes.
     expect(result.stdout).toContain('BOGUS\\x1b]0;OWNED\\x07');
+  });
+
+  it.each(['text', 'github', 'checkstyle'])('lint --format %s with the image: paths in findings, escaped', async (format) => {
+    const result = await runCli(['lint', dockerfile, '--image-archive', archive, '--format', format]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    expectPrintable(result.stdout);
+    expectPrintable(result.stderr);
+    expect(result.stdout).toMatch(/world-writable path/);
+    expect(result.stdout).toContain('/app/bel-\\x07');
   });
 
   it('the one-line error of a binary Dockerfile shows its bytes as escapes', async () => {
