@@ -272,7 +272,8 @@ function ustarBlock(entry: EncodedEntry, name: Buffer, prefix: Buffer, linkname:
 /** `name` split into the ustar prefix and name fields at a slash, or undefined when no split fits. */
 function splitUstarName(name: Buffer): { prefix: Buffer; name: Buffer } | undefined {
   if (name.length <= 100) return { prefix: Buffer.alloc(0), name };
-  for (let slash = name.indexOf(0x2f); slash >= 0 && slash <= 155; slash = name.indexOf(0x2f, slash + 1)) {
+  // The prefix must not be empty: a reader joins a non-empty prefix and the name with a slash, and no other.
+  for (let slash = name.indexOf(0x2f, 1); slash > 0 && slash <= 155; slash = name.indexOf(0x2f, slash + 1)) {
     const rest = name.length - slash - 1;
     if (rest > 0 && rest <= 100) return { prefix: name.subarray(0, slash), name: name.subarray(slash + 1) };
   }
