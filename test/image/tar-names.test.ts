@@ -18,6 +18,18 @@ import { CAPABILITY, HOSTILE_ENTRIES, hostileDockerArchive, hostileLayerTar } fr
 import { configFor, dockerLegacyArchive, tempDir, writeFile, type TestLayer } from './image-builder';
 import { paxEntry, rawTar, tarfilePaxLayout } from './raw-tar';
 
+/** Temporary directories of this file, removed after it. */
+const made: string[] = [];
+function scratchDir(): string {
+  const dir = tempDir('scratchify-tar-names-');
+  made.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function scan(bytes: Buffer): LayerEntry[] {
   const batches: EntryBatch[] = [];
   const scanner = new TarScanner((batch) => batches.push(batch));
@@ -40,7 +52,7 @@ async function stream(bytes: Buffer): Promise<LayerEntry[]> {
 
 async function imageOf(tar: Buffer, runtime: Record<string, unknown> = {}) {
   const layer: TestLayer = { tar, stored: tar };
-  return openImage(writeFile(tempDir(), 'image.tar', await dockerLegacyArchive([layer], configFor([layer], runtime))));
+  return openImage(writeFile(scratchDir(), 'image.tar', await dockerLegacyArchive([layer], configFor([layer], runtime))));
 }
 
 describe('the layer scan keeps names as bytes', () => {
@@ -70,7 +82,7 @@ describe('the layer scan keeps names as bytes', () => {
 
 describe('the merged tree of an image with such names', () => {
   it('holds each file under its own name with its own content, links as stored', async () => {
-    const image = await openImage(writeFile(tempDir(), 'hostile.tar', await hostileDockerArchive()));
+    const image = await openImage(writeFile(scratchDir(), 'hostile.tar', await hostileDockerArchive()));
     const at = (name: Buffer) => `/${decodeName(name)}`;
     for (const expected of HOSTILE_ENTRIES) {
       const entry = image.tree.lstat(at(expected.name));
@@ -89,7 +101,7 @@ describe('the merged tree of an image with such names', () => {
 describe('the outer archive keeps member names as bytes', () => {
   it('indexes two members whose names differ in a non-UTF-8 byte as two members', async () => {
     const file = writeFile(
-      tempDir(),
+      scratchDir(),
       'outer.tar',
       rawTar([
         { header: { name: Buffer.from([0x6d, 0xff]), typeflag: '0' }, data: 'one' },
@@ -106,7 +118,7 @@ describe('the outer archive keeps member names as bytes', () => {
 
 describe('a root directory keeps names as bytes', () => {
   it('reads names, symlink targets and contents of non-UTF-8 names', async () => {
-    const root = tempDir();
+    const root = scratchDir();
     const host = (name: Buffer) => Buffer.concat([Buffer.from(`${root}/`), name]);
     fs.mkdirSync(path.join(root, 'data'));
     fs.writeFileSync(host(Buffer.from('data/a\xff', 'latin1')), 'first');

@@ -81,7 +81,17 @@ beforeAll(() => {
   execFileSync('chmod', ['-R', 'a+rX', inputs]);
 }, 300_000);
 
-afterAll(() => fs.rmSync(inputs, { recursive: true, force: true }));
+/** Directories the tests made, removed after them (inputs included). */
+const made: string[] = [];
+function scratchDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  made.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of [inputs, ...made]) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 interface Run {
   child: ChildProcess;
@@ -117,8 +127,8 @@ async function waitFor(dir: string, pattern: RegExp, run: Run): Promise<string> 
 
 /** A fresh output directory with an old output in it, and a private temporary directory. */
 function workspace(oldName: string): { out: string; tmp: string } {
-  const out = tempDir('scratchify-signals-out-');
-  const tmp = tempDir('scratchify-signals-tmp-');
+  const out = scratchDir('scratchify-signals-out-');
+  const tmp = scratchDir('scratchify-signals-tmp-');
   fs.writeFileSync(join(out, oldName), 'the old output');
   return { out, tmp };
 }
@@ -164,9 +174,9 @@ describe('a signal while the image is analyzed', () => {
 describe('an output whose directory cannot be written', () => {
   it('fails before anything is written, with one line and exit 2', async () => {
     const asNobody = process.getuid?.() === 0;
-    const tmp = tempDir('scratchify-signals-tmp-');
-    const writable = tempDir('scratchify-signals-out-');
-    const locked = tempDir('scratchify-signals-locked-');
+    const tmp = scratchDir('scratchify-signals-tmp-');
+    const writable = scratchDir('scratchify-signals-out-');
+    const locked = scratchDir('scratchify-signals-locked-');
     fs.writeFileSync(join(writable, 'Dockerfile.slim'), 'the old output');
     for (const open of [tmp, writable]) fs.chmodSync(open, 0o777);
     fs.chmodSync(join(writable, 'Dockerfile.slim'), 0o666);
