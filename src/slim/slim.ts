@@ -2,9 +2,7 @@
  * The main job: Dockerfile (+ the image its target produces) → slim Dockerfile. Gets the image from an
  * archive, from the local engine by reference, or by building the target; analyzes it; plans; emits.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { analyzeLoadedImage, type Analysis } from '../analyze';
 import { parseDockerfile } from '../dockerfile';
 import { emitDockerfile } from '../emit/dockerfile';
@@ -14,6 +12,7 @@ import { openImage, type LoadedImage } from '../image';
 import { acquireImageArchive, NoEngineError, type AcquireOptions } from './acquire';
 import type { ImageConfig } from '../image/source';
 import { buildPlan, type SlimPlan } from '../plan';
+import { temporaryDirectory } from '../output';
 import { resolveStages, type RuntimeContract } from '../stages';
 
 export interface SlimOptions extends AcquireOptions {
@@ -39,6 +38,11 @@ export interface SlimResult {
   image: LoadedImage;
   /** How the image was obtained, for messages and the header comment. */
   imageArgument?: string;
+  /**
+   * Removes the temporary directory `image` may be read from (an image saved or built by the engine lives there
+   * until then; it is removed at exit in any case). Call it once done with `image`.
+   */
+  close(): void;
 }
 
 /**
@@ -90,11 +94,13 @@ async function hasGnuCp(image: LoadedImage): Promise<boolean> {
 export async function slim(options: SlimOptions): Promise<SlimOutcome> {
   const { dockerfile } = parseDockerfile(options.dockerfile.text, { file: options.dockerfile.file });
   const graph = resolveStages(dockerfile, { target: options.target, buildArgs: options.buildArgs });
-  const work = mkdtempSync(join(tmpdir(), 'scratchify-slim-'));
+  // Registered with the cleanup of src/output/, so a signal does not leave it behind.
+  const work = temporaryDirectory('scratchify-slim-');
+  let handedOver = false;
   try {
     let obtained: { location: string; argument?: string };
     try {
-      obtained = await acquireImageArchive(options, work, { graph, dockerfile });
+      obtained = await acquireImageArchive(options, work.path, { graph, dockerfile });
     } catch (error) {
       if (!(error instanceof NoEngineError)) throw error;
       const stage = graph.stages[graph.target];
@@ -120,8 +126,9 @@ export async function slim(options: SlimOptions): Promise<SlimOutcome> {
     const hasShell = hasSkeletonTools(image);
     const plan = await buildPlan(analysis, image.tree, { hasShell, hasCpParents: hasShell && (await hasGnuCp(image)) });
     const text = emitDockerfile({ text: options.dockerfile.text, dockerfile, target: graph.target, plan, imageArgument: argument });
-    return { form: 'exact', text, analysis, plan, image, imageArgument: argument };
+    handedOver = true;
+    return { form: 'exact', text, analysis, plan, image, imageArgument: argument, close: work.remove };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (!handedOver) work.remove();
   }
 }

@@ -176,4 +176,4 @@ describeWithDocker('scratchify slim on every sample', () => {
     },
     20 * 60_000,
   );
-});
+}, { hostTools: ['buildah'] });

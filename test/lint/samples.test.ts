@@ -21,6 +21,18 @@ const EXPECTED: Record<string, Record<string, number[]>> = {
   'nginx-nonroot': { 'final-stage-distribution': [1], 'unpinned-os-package': [4] },
   'node-express': { 'final-stage-distribution': [1], 'final-stage-root': [1], 'build-tools-in-final-stage': [4], 'copy-whole-context': [12], 'unpinned-os-package': [4] },
   'python-app': { 'final-stage-distribution': [1], 'final-stage-root': [1], 'unpinned-os-package': [7] },
+  'apache-modules': { 'final-stage-distribution': [1], 'final-stage-root': [1], 'unpinned-os-package': [4], 'consecutive-run': [8] },
+  'graphviz-svg': { 'final-stage-distribution': [1], 'final-stage-root': [1], 'unpinned-os-package': [4] },
+  'imagemagick-thumbnail': { 'final-stage-distribution': [1], 'final-stage-root': [1], 'unpinned-os-package': [4] },
+  'locale-de-messages': { 'final-stage-distribution': [1], 'final-stage-root': [1], 'unpinned-os-package': [4] },
+  'perl-json-encode': { 'final-stage-distribution': [1], 'final-stage-root': [1], 'unpinned-os-package': [4] },
+  'php-pdo-sqlite': { 'final-stage-distribution': [1], 'final-stage-root': [1], 'unpinned-os-package': [4] },
+  'postgres-initdb': { 'final-stage-distribution': [1], 'consecutive-run': [8], 'unpinned-os-package': [9] },
+  'python-ctypes-libmagic': { 'final-stage-distribution': [1], 'final-stage-root': [1], 'unpinned-os-package': [4, 8], 'consecutive-run': [7] },
+  'python-gunicorn': { 'final-stage-distribution': [1], 'unpinned-os-package': [4, 8], 'consecutive-run': [7] },
+  'ruby-rackup': { 'final-stage-distribution': [1], 'unpinned-os-package': [4], 'consecutive-run': [7] },
+  'runtime-plugin': { 'final-stage-distribution': [1], 'unpinned-os-package': [4, 9], 'consecutive-run': [8] },
+  'shell-in-strings': { 'final-stage-distribution': [1], 'final-stage-root': [1], 'unpinned-os-package': [4] },
 };
 
 const samples = readdirSync(SAMPLES).filter((name) => existsSync(join(SAMPLES, name, 'Dockerfile')));
