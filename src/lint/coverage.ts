@@ -82,7 +82,7 @@ export const HADOLINT_RULES: readonly ExternalCheck[] = [
   { id: 'DL3064', summary: 'Sensitive data in ARG or ENV', coverage: { rules: ['secret-in-arg-env'] } },
   { id: 'DL3065', summary: 'FROM --platform=$TARGETPLATFORM is redundant', coverage: { rules: ['redundant-target-platform'] } },
   { id: 'DL3066', summary: 'Non-numeric USER may not resolve', coverage: { notCovered: 'Whether a user name resolves depends on the image’s /etc/passwd; the image rules and `scratchify slim` (which keeps the passwd entry or writes the numeric user) handle it with the image at hand.' } },
-  { id: 'DL3067', summary: 'Do not copy the entire filesystem from another stage', coverage: { rules: ['copy-whole-stage'] } },
+  { id: 'DL3067', summary: 'Do not copy the entire filesystem from another stage', coverage: { rules: ['copy-whole-stage'], note: 'final image only' } },
   { id: 'DL4000', summary: 'MAINTAINER is deprecated', coverage: { rules: ['maintainer-deprecated'] } },
   { id: 'DL4001', summary: 'Either use wget or curl, but not both', coverage: { rules: ['wget-and-curl'], note: 'per stage' } },
   { id: 'DL4003', summary: 'Multiple CMD instructions', coverage: { rules: ['multiple-instructions'] } },

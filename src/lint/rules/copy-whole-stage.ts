@@ -1,9 +1,10 @@
 /**
  * `COPY --from=build / /`: the whole file system of another stage, package manager, caches and build tools
- * included, copied over this one. It undoes the point of a multi-stage build.
+ * included, copied over this one. It undoes the point of a multi-stage build. Judged in the final image only:
+ * a build stage that takes a whole helper image (`COPY --from=tonistiigi/xx / /`, the cross-compilation
+ * helpers' documented use) ships none of it.
  */
 import type { DockerfileLintRule } from '../types';
-import { neededStages } from './support/stage-runs';
 
 export const copyWholeStage: DockerfileLintRule = {
   meta: {
@@ -18,7 +19,7 @@ export const copyWholeStage: DockerfileLintRule = {
     example: { bad: 'FROM debian:12 AS build\nRUN make\nFROM debian:12-slim\nCOPY --from=build / /', good: 'FROM debian:12 AS build\nRUN make\nFROM debian:12-slim\nCOPY --from=build /src/app /usr/local/bin/app' },
   },
   check(context) {
-    for (const stage of neededStages(context)) {
+    for (const stage of context.finalLineage) {
       for (const instruction of stage.instructions) {
         if (instruction.keyword !== 'COPY' || instruction.from === undefined) continue;
         if (!instruction.sources.some((source) => /^\/+\.?$/.test(source)) || !/^\/+\.?$/.test(instruction.destination)) continue;

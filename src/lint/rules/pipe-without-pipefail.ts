@@ -3,11 +3,16 @@
  * last command's, so a failed download feeding a succeeding `tar` or `tee` still passes the build with a broken
  * result. Accepted as pipefail: a SHELL with `-o pipefail`, or `set -o pipefail` (in any option bundle:
  * `set -euxo pipefail`) earlier in the same RUN. Pipelines inside `sh -c '…'` strings run in another shell and
- * are not judged; nor are RUNs whose SHELL is not a POSIX shell.
+ * are not judged; nor are RUNs whose SHELL is not a POSIX shell. A pipeline fed only by `echo` or `printf`
+ * (`echo "$SHA256 *file" | sha256sum -c -`, as the official images check downloads) hides nothing: those
+ * builtins write a string and do not fail, so the last command's status is the pipeline's real result.
  */
 import type { InvokedCommand } from '../../shell';
 import type { DockerfileLintRule } from '../types';
 import { neededRuns, programName } from './support/stage-runs';
+
+/** Shell builtins that only write their arguments: as the feeding side of a pipeline they have no failure to hide. */
+const WRITES_ONLY = new Set(['echo', 'printf']);
 
 function setsPipefail(command: InvokedCommand): boolean {
   return programName(command) === 'set' && command.args.some((arg, i) => arg === 'pipefail' && i > 0 && /^-[a-zA-Z]*o$/.test(command.args[i - 1]));
@@ -38,7 +43,9 @@ export const pipeWithoutPipefail: DockerfileLintRule = {
       let pipefail = false;
       for (const command of commands) {
         if (setsPipefail(command)) pipefail = true;
-        if (pipefail || command.pipeline?.index !== 0 || command.nested === 'shell-string') continue;
+        const pipeline = command.pipeline;
+        if (pipefail || pipeline === undefined || pipeline.index === pipeline.size - 1 || command.nested === 'shell-string') continue;
+        if (WRITES_ONLY.has(programName(command))) continue;
         context.report({
           instruction: run,
           location: context.locateCommand(run, command),

@@ -9,6 +9,11 @@ ruleTester(pipeWithoutPipefail, {
     { name: 'SHELL inherited from the stage it is built on', code: 'FROM debian:12 AS base\nSHELL ["/bin/bash", "-eo", "pipefail", "-c"]\nFROM base\nRUN a | b' },
     { name: 'exec form has no shell', code: 'FROM debian:12\nRUN ["sh", "-c", "a | b"]' },
     { name: 'a pipe inside sh -c runs in its own shell', code: "FROM debian:12\nRUN sh -c 'a | b'" },
+    {
+      name: 'a checksum fed by echo, as the official images verify downloads',
+      code: 'FROM debian:12\nRUN set -eux; \\\n  wget -O python.tar.xz "$URL"; \\\n  echo "$PYTHON_SHA256 *python.tar.xz" | sha256sum -c -',
+    },
+    { name: 'printf into a file reader', code: "FROM alpine:3.20\nRUN printf '%s\\n' \"$KEY\" | gpg --import" },
     { name: 'PowerShell', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\nRUN Get-ChildItem | Select-Object Name' },
   ],
   invalid: [
@@ -18,6 +23,11 @@ ruleTester(pipeWithoutPipefail, {
       findings: [{ line: 3, message: '`dpkg-query … | …` hides a failure of `dpkg-query`' }],
     },
     { code: 'FROM alpine:3.20\nRUN wget -qO- https://x/t.tgz | tar -xz -C /opt && echo done', findings: [{ line: 2, message: 'wget' }] },
+    {
+      name: 'the first pipeline that can hide a failure, past one fed by echo',
+      code: 'FROM debian:12\nRUN echo "$SUM  f" | sha256sum -c - && \\\n  curl -fsSL https://x/t.tgz | tar -xz',
+      findings: [{ line: 3, message: '`curl … | …` hides a failure of `curl`' }],
+    },
     { name: 'set -o pipefail after the pipe does not count', code: 'FROM debian:12\nRUN a | b && set -o pipefail', findings: [{ line: 2 }] },
   ],
 });

@@ -1,5 +1,5 @@
 /**
- * Rules about the image a program runs in (root user, distribution base) judge a base image's own Dockerfile
+ * Rules about the image a program runs in (root user, distribution base, build tools) judge a base image's own Dockerfile
  * too, where the choice is the point: the images built on it set the user and pick what to copy. For such a
  * Dockerfile (see `DockerfileLintContext.baseImagePurpose`) they report at `info` unless the config sets their
  * severity; the `base-image` config preset turns them off.
