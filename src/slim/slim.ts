@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { analyzeLoadedImage, type Analysis } from '../analyze';
 import { parseDockerfile } from '../dockerfile';
-import { emitDockerfile } from '../emit/dockerfile';
-import { emitSelfContained } from '../emit/self-contained';
+import { emitDockerfile, emitSelfContained } from '../emit/dockerfile';
 import { UsageError } from '../errors';
 import { openImage, type LoadedImage } from '../image';
 import { acquireImageArchive, NoEngineError, type AcquireOptions } from './acquire';
@@ -24,7 +23,7 @@ export interface SlimOptions extends AcquireOptions {
 
 export type SlimOutcome = SlimResult | SelfContainedResult;
 
-/** Without an engine or archive: the self-contained form (see emit/self-contained.ts for the trade-off). */
+/** Without an engine or archive: the self-contained form (see emit/dockerfile/self-contained.ts for the trade-off). */
 export interface SelfContainedResult {
   form: 'self-contained';
   text: string;

@@ -1,0 +1,11 @@
+/**
+ * The Dockerfile emitters: the exact form from a slim plan (exact.ts), and the self-contained form that
+ * decides what to keep while it builds (self-contained.ts). Both keep the user's text (original.ts) and
+ * write every value that came from an image or a Dockerfile through the rules of quoting.ts.
+ */
+export { emitDockerfile, type DockerfileEmitInput } from './exact';
+export { emitSelfContained, COLLECT_STAGE, type SelfContainedInput } from './self-contained';
+export { targetAlias, withAlias } from './original';
+export { runtimeLines, type ConfigOrigin } from './runtime-lines';
+export { SKELETON_STAGE, SKELETON_DIR } from './skeleton';
+export { UnwritableValueError, isWellFormed, visible } from './quoting';
