@@ -26,6 +26,17 @@ export function withAlias(text: string, dockerfile: Dockerfile, target: number, 
   return lines.join('\n');
 }
 
+/** Whether the FROM on `line` of `text` is an instruction of its own (not joined to the one before it). */
+function startsOwnInstruction(text: string, line: number): boolean {
+  try {
+    const last = parseSyntax(text).nodes.at(-1);
+    return last?.keyword === 'from' && last.startLine === line;
+  } catch {
+    // The original parses alone, so a syntax error here means the FROM line joined its last instruction.
+    return false;
+  }
+}
+
 /**
  * The original part of the emitted Dockerfile, ending with a line break, and the target's alias. Refused
  * when the file ends inside a continued instruction (BuildKit accepts a continuation at end of file): the
@@ -36,8 +47,7 @@ export function originalPart(text: string, dockerfile: Dockerfile, target: numbe
   const aliased = added ? withAlias(text, dockerfile, target, alias) : text;
   const part = aliased.endsWith('\n') ? aliased : `${aliased}\n`;
   const appendedLine = part.split('\n').length;
-  const last = parseSyntax(`${part}FROM scratch\n`, dockerfile.file).nodes.at(-1);
-  if (last?.keyword !== 'from' || last.startLine !== appendedLine) {
+  if (!startsOwnInstruction(`${part}FROM scratch\n`, appendedLine)) {
     throw new UsageError('the Dockerfile ends with a line continuation; remove it so that stages can be appended', {
       file: dockerfile.file,
       line: appendedLine - 1,
