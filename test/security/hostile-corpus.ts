@@ -152,7 +152,7 @@ export function namedEntries(paths: NamedPaths[]): ByteEntry[] {
   const bytes = (path: string): Buffer => escapedBytes(path.slice(1));
   for (const p of paths) {
     entries.push({ name: bytes(p.file), type: 'file', content: Buffer.from('kept\n') });
-    entries.push({ name: bytes(p.symlink), type: 'symlink', linkname: escapedBytes(p.file.slice('/data/'.length)) });
+    entries.push({ name: bytes(p.symlink), type: 'symlink', linkname: escapedBytes(p.file.slice('/data/'.length)), mode: 0o777 });
     entries.push({ name: Buffer.concat([bytes(p.directory), Buffer.from('/')]), type: 'directory', mode: 0o700, uid: 1000, gid: 1000 });
     entries.push({ name: Buffer.concat([bytes(p.directory), Buffer.from('/f')]), type: 'file', content: Buffer.from('in a directory\n'), uid: 1000, gid: 1000 });
     entries.push({ name: Buffer.concat([bytes(p.volume), Buffer.from('/')]), type: 'directory', mode: 0o1777 });
