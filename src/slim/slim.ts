@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { analyzeLoadedImage, type Analysis } from '../analyze';
 import { parseDockerfile } from '../dockerfile';
-import { emitDockerfile, emitSelfContained } from '../emit/dockerfile';
+import { emitDockerfile, emitSelfContained, visible } from '../emit/dockerfile';
 import { UsageError } from '../errors';
 import { openImage, type LoadedImage } from '../image';
 import { acquireImageArchive, NoEngineError, type AcquireOptions } from './acquire';
@@ -54,7 +54,8 @@ export function checkImageMatchesTarget(config: ImageConfig, contract: RuntimeCo
   for (const port of contract.exposedPorts) if (!config.ExposedPorts.includes(port)) problems.push(`EXPOSE ${port} missing`);
   for (const [key, value] of Object.entries(contract.labels)) if (config.Labels[key] !== value) problems.push(`LABEL ${key} differs`);
   if (problems.length > 0) {
-    throw new UsageError(`the image is not what this Dockerfile's target builds (${problems.slice(0, 3).join('; ')})`, { file });
+    // The values are the image's and the Dockerfile's: shown escaped, so the message stays one line.
+    throw new UsageError(`the image is not what this Dockerfile's target builds (${visible(problems.slice(0, 3).join('; '))})`, { file });
   }
 }
 

@@ -159,6 +159,12 @@ describe.each(ESCAPES)('with escape %s', (escape) => {
       expect(instructions[0].comments).toEqual([line.slice('# '.length).trimEnd()]);
     });
 
+    it('stay far below the line limit, cut at a character', () => {
+      const line = comment(`libraries of /${'😀'.repeat(50_000)}`);
+      expect(Array.from(line).length).toBeLessThan(4100);
+      expect(line.endsWith('😀…')).toBe(true);
+    });
+
     it('shows invisible characters as escapes', () => {
       expect(visible('a\nb\r\t\x1b\x7f\u2028\u202e\udcff\ud800é')).toBe('a\\nb\\r\\t\\x1b\\x7f\\u2028\\u202e\\xff\\ud800é');
     });

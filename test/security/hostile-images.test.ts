@@ -250,6 +250,17 @@ describe('a hostile --image-archive path', () => {
   });
 });
 
+describe('an image that is not what the Dockerfile builds', () => {
+  it('is refused on one line, its values shown escaped', async () => {
+    const dir = mkdtempSync(join(work, 'mismatch-'));
+    const config = { Entrypoint: ['/app/run'], WorkingDir: '/a\nRUN touch /tmp/pwned-mismatch' };
+    writeFileSync(join(dir, 'image.tar'), await hostileArchive([], fakeToolEntries(true), config, 'hostile:1'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM hostile\nWORKDIR /b\n');
+    const result = await runCli(['slim', join(dir, 'Dockerfile'), '--image-archive', join(dir, 'image.tar'), '-o', join(dir, 'out')]);
+    expectRefused({ code: result.code, stderr: result.stderr, text: existsSync(join(dir, 'out')) ? 'written' : undefined }, 'WORKDIR /b vs /a\\nRUN touch /tmp/pwned-mismatch');
+  });
+});
+
 describe('a Dockerfile that ends in a continuation', () => {
   it('is refused: the appended stages would join its last instruction', async () => {
     const dir = mkdtempSync(join(work, 'continued-'));

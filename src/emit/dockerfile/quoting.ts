@@ -89,9 +89,17 @@ export function visible(text: string): string {
   });
 }
 
-/** A `# …` line: the text on one line, whatever it holds. A comment can never end an instruction or start one. */
+/** Characters of a comment's text, far below BuildKit's 64 KiB line limit: comments name paths, which can be long. */
+const MAX_COMMENT_CHARACTERS = 4000;
+
+/**
+ * A `# …` line: the text on one line, whatever it holds, so a comment can never end an instruction or start
+ * one; cut (at a character, with `…`) when longer than a line may be.
+ */
 export function comment(text: string): string {
-  return `# ${visible(text)}`;
+  const characters = Array.from(visible(text));
+  const shown = characters.length > MAX_COMMENT_CHARACTERS ? `${characters.slice(0, MAX_COMMENT_CHARACTERS).join('')}…` : characters.join('');
+  return `# ${shown}`;
 }
 
 /** What every written value must be: UTF-8 text without NUL. */
