@@ -11,7 +11,7 @@ import type { CopyGroup, RuntimeConfig, SlimPlan } from '../../src/plan';
 import { resolveStages } from '../../src/stages';
 import { surrogateEscape } from '../security/names';
 
-const SPECIAL = ['\n', '\r', '\\', '`', "'", '"', '$', '#', '[', ']', '*', '?', '\0', ' ', '\t', '=', '{', '}', '<<', '-', '\u2028', '\u0085', '\u00a0', '\ufeff', 'é', '😀', 'RUN ', 'FROM '];
+const SPECIAL = ['\n', '\r', '\\', '`', "'", '"', '$', '#', '[', ']', '*', '?', '\0', ' ', '\t', '=', '{', '}', '<<', '-', '--', '\u2028', '\u0085', '\u00a0', '\ufeff', 'é', '😀', 'RUN ', 'FROM '];
 const hostile = fc
   .array(
     fc.oneof(
@@ -26,7 +26,7 @@ const hostile = fc
  * Text every rule writes: no NUL, line break or lone surrogate, no space or escape character at the ends, no
  * glob character (a COPY source), not starting like JSON (a HEALTHCHECK script).
  */
-const clean = fc.stringMatching(/^[A-Za-z0-9]([A-Za-z0-9 '"$#\]{}=<>é☃-]{0,10}[A-Za-z0-9])?$/);
+const clean = fc.stringMatching(/^(--|[A-Za-z0-9-])?[A-Za-z0-9]([A-Za-z0-9 '"$#\]{}=<>é☃-]{0,10}[A-Za-z0-9])?$/);
 /** Hostile now and then, so that whole plans are written often enough to be checked. */
 const mixed = fc.oneof({ weight: 8, arbitrary: clean }, { weight: 1, arbitrary: hostile });
 const component = (text: fc.Arbitrary<string>) => text.map((t) => t.replace(/\//g, '_')).filter((t) => t !== '' && t !== '.' && t !== '..');

@@ -16,7 +16,7 @@ const ESCAPES: EscapeChar[] = ['\\', '`'];
 /** Values no rule changes: quotes, expansions, escape characters, comment and glob characters, Unicode spaces. */
 const ORDINARY = [
   'plain', 'a b', "it's", 'say "hi"', '$HOME ${X:-y} $(id) $$', 'back\\slash', 'back`tick', 'trail\\', 'trail`',
-  '# hash', '#', '-rf', '[id].js', 'a*b?', 'tab\there', 'é ☃ 😀', 'nbsp\u00a0nel\u0085ls\u2028ps\u2029', '\ufeffbom',
+  '# hash', '#', '-rf', '--from=x', '--', '[id].js', 'a*b?', 'tab\there', 'é ☃ 😀', 'nbsp\u00a0nel\u0085ls\u2028ps\u2029', '\ufeffbom',
   'ctl\x1b[31m\x7f\x85', '=eq=', "''", '""', ' lead and trail ', '<<EOF', '\\\\', '$', "'", '"', '\\', '`', "'\"'\"'",
   'x\\ \\ ',
 ];

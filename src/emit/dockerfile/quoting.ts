@@ -8,7 +8,7 @@
  * | exec word          | ENTRYPOINT, CMD, HEALTHCHECK CMD, RUN | a JSON string; no builder expands it                      |
  * | expanded exec word | COPY, VOLUME                         | a JSON string holding a quoted word (below)                |
  * | COPY source        | COPY                                 | an expanded exec word that is no pattern (isCopyPattern)   |
- * | quoted word        | ENV, LABEL, WORKDIR, USER            | as is when only `[A-Za-z0-9_./:@%+,=-]`, else `'…'`        |
+ * | quoted word        | ENV, LABEL, WORKDIR, USER            | as is when only `[A-Za-z0-9_./:@%+,=-]` (no leading `-`), else `'…'` |
  * |                    |                                      | (WORKDIR: a clean absolute path; keys: no `=`)             |
  * | port, signal, duration | EXPOSE, STOPSIGNAL, HEALTHCHECK flags | checked against Docker's format, written as is      |
  * | shell script       | HEALTHCHECK CMD (CMD-SHELL)          | written as is, when the line parser would give it back     |
@@ -104,8 +104,7 @@ export function comment(text: string): string {
 
 /** What every written value must be: UTF-8 text without NUL. */
 function checkText(value: string, field: Field): void {
-  const surrogate = LONE_SURROGATE.exec(value);
-  if (surrogate) refuse(field, `is not valid UTF-8 (${visible(surrogate[0])}), which a Dockerfile cannot carry`);
+  if (!isWellFormed(value)) refuse(field, `is not valid UTF-8 (${visible((LONE_SURROGATE.exec(value) as RegExpExecArray)[0])}), which a Dockerfile cannot carry`);
   if (value.includes('\0')) refuse(field, 'contains a NUL byte, which a Dockerfile cannot carry');
 }
 
@@ -132,8 +131,12 @@ export function execWord(value: string, field: Field): string {
   return checkLength(jsonString(value), field);
 }
 
-/** Characters that mean nothing to the lexer, the line parser or a shell reading the text. */
-const PLAIN = /^[A-Za-z0-9_./:@%+,=-]+$/;
+/**
+ * Words that mean nothing special to the lexer, the line parser or a shell reading the text. Not starting with
+ * `-`: the line parser takes leading words that start with `--` as flags, of ENV and USER too
+ * (`split_command.go` `extractBuilderFlags`).
+ */
+const PLAIN = /^[A-Za-z0-9_./:@%+,=][A-Za-z0-9_./:@%+,=-]*$/;
 
 /** The lexer word that gives back `value`: as is when plain, else single-quoted (`'` as `'"'"'`). */
 function lexerWord(value: string): string {
