@@ -46,7 +46,8 @@ export interface SelfContainedInput {
 const COLLECTOR: string[] = [
   `R=${ROOT}`,
   'mkdir -p "$R"',
-  // GNU cp --parents fails on absolute sources unless run from /, so every copy is relative to /.
+  // GNU cp --parents fails on absolute sources unless run from /, so every copy is relative to / (and after
+  // `--`, since a relative path may start with `-`).
   'cd /',
   // keep_path PATH [dir]: every symlink on the way kept as a symlink, then the file or tree it leads to, or
   // with `dir` only that directory with its owner and mode (a run-time directory, not what it holds).
@@ -61,17 +62,17 @@ const COLLECTOR: string[] = [
   '    if [ -z "$link" ]; then',
   '      if [ "$what" = dir ]; then',
   '        if [ -d "$p" ] && [ ! -e "$R$p" ]; then mkdir -p "$R$p" && chmod --reference="$p" "$R$p" && chown --reference="$p" "$R$p"; fi',
-  '      elif [ -e "$p" ]; then cp -a --parents "${p#/}" "$R"; fi',
+  '      elif [ -e "$p" ]; then cp -a --parents -- "${p#/}" "$R"; fi',
   '      return 0',
   '    fi',
-  '    [ -L "$R$link" ] || cp -a --parents "${link#/}" "$R"',
+  '    [ -L "$R$link" ] || cp -a --parents -- "${link#/}" "$R"',
   '    t=$(readlink "$link")',
   '    case $t in /*) ;; *) d=$(dirname "$link"); [ "$d" = / ] && t=/$t || t=$d/$t ;; esac',
   '    p=$t${p#"$link"}',
   '  done',
   '}',
   'keep_command() {',
-  '  c=$(command -v "$1" 2>/dev/null || true)',
+  '  c=$(command -v -- "$1" 2>/dev/null || true)',
   '  case $c in /*) keep_path "$c" ;; esac',
   '}',
   'loader=',
