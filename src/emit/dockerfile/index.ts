@@ -5,7 +5,6 @@
  */
 export { emitDockerfile, type DockerfileEmitInput } from './exact';
 export { emitSelfContained, COLLECT_STAGE, type SelfContainedInput } from './self-contained';
-export { targetAlias, withAlias } from './original';
-export { runtimeLines, type ConfigOrigin } from './runtime-lines';
-export { SKELETON_STAGE, SKELETON_DIR } from './skeleton';
+export { targetAlias } from './original';
+export { SKELETON_STAGE } from './skeleton';
 export { UnwritableValueError, isWellFormed, visible } from './quoting';
