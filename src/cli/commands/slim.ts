@@ -4,10 +4,11 @@ import { writeImageArchive } from '../../emit/image-archive';
 import { analysisJson } from '../../format/analysis-json';
 import { slim } from '../../slim';
 import { imageSource, parseBuildArgs, readDockerfile, type ImageSourceOptions } from '../inputs';
+import { traceRequest, type TraceOptions } from '../trace-option';
 import { writeFileAtomic } from '../output';
 import { createProgress } from '../progress';
 
-export interface SlimCommandOptions extends ImageSourceOptions {
+export interface SlimCommandOptions extends ImageSourceOptions, TraceOptions {
   target?: string;
   buildArg: string[];
   keep: string[];
@@ -32,6 +33,7 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       buildArgs: parseBuildArgs(options.buildArg),
       keep: options.keep,
       image: imageSource(options) ?? { kind: 'auto' },
+      trace: traceRequest(options),
       onProgress: (message) => progress.start(message),
     });
     if (result.form === 'self-contained') {
