@@ -6,5 +6,7 @@ export { ContainerRuntime, runtimeOf, resourceName, type ContainerSpec, type Mou
 export { ContainerSession } from './session';
 export { openNetwork, type ProbeNetwork } from './network';
 export { runCheck, type CheckEnvironment, type LaunchWrapper } from './run-check';
+export { probeImage, type ProbeImageOptions } from './probe-image';
+export { loadImageArchive, requireImage } from './image-loading';
 export { judge, describeObservation, firstDifference, clip } from './expectations';
 export { httpRequest, tcpExchange } from './clients';

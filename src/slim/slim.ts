@@ -104,9 +104,9 @@ export async function slim(options: SlimOptions): Promise<SlimOutcome> {
   const { dockerfile } = parseDockerfile(options.dockerfile.text, { file: options.dockerfile.file });
   const graph = resolveStages(dockerfile, { target: options.target, buildArgs: options.buildArgs });
   // Tracing needs strace and an engine that runs containers: say so before building or reading anything.
-  const tracer = options.trace ? await findHostTracer() : undefined;
   const traceEngine = options.trace ? (options.engine === undefined ? await findEngine() : options.engine) : undefined;
   if (options.trace) runtimeOf(traceEngine);
+  const tracer = options.trace ? await findHostTracer() : undefined;
   const work = mkdtempSync(join(tmpdir(), 'scratchify-slim-'));
   try {
     let obtained: { location: string; argument?: string };

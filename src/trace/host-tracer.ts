@@ -51,7 +51,8 @@ export function parseLoaderList(text: string): Array<{ name: string; path: strin
   const libraries: Array<{ name: string; path: string }> = [];
   for (const line of text.split('\n')) {
     const match = /^\s*(\S+) => (\/\S+) \(0x[0-9a-f]+\)\s*$/.exec(line);
-    if (match) libraries.push({ name: match[1], path: match[2] });
+    // The loader lists itself under its PT_INTERP path when run by another path; it is mounted as ld.so.
+    if (match && !match[1].includes('/')) libraries.push({ name: match[1], path: match[2] });
     else if (/=> not found/.test(line)) throw new ScratchifyError('engine', `the host's strace cannot run: ${line.trim()}`);
   }
   return libraries;
@@ -130,8 +131,11 @@ export function tracedCommand(tracer: HostTracer, log: string, argv: string[]): 
   return [`${TRACER_DIRECTORY}/ld.so`, ...loaderFlags, ...strace];
 }
 
-/** strace's own complaint when the engine does not allow ptrace, found in what the container printed. */
+/**
+ * strace's own complaint when the engine does not allow ptrace (a seccomp profile or LSM that forbids it), found
+ * in what the container printed: `/.scratchify-trace/strace: ptrace(PTRACE_TRACEME, ...): Operation not permitted`.
+ */
 export function ptraceRefusal(output: string): string | undefined {
-  const line = output.split('\n').find((text) => /^strace: .*(ptrace|PTRACE_|attach).*(Operation not permitted|Permission denied|EPERM|EACCES)/i.test(text) || /^strace: .*(Operation not permitted|Permission denied)/.test(text));
+  const line = output.split('\n').find((text) => /^(?:\S*\/)?strace: .*(?:ptrace|PTRACE_).*(?:Operation not permitted|Permission denied)/.test(text.trim()));
   return line?.trim();
 }

@@ -1,7 +1,9 @@
 /**
- * Which traced accesses become analysis roots. A root is a path of the image a check's processes opened or
- * executed, with the reason `opened at run time by check N of probe.json`; and for an executed file, what the
- * kernel loaded for it without a system call strace could see: its `#!` interpreter or its ELF `PT_INTERP`.
+ * Which traced accesses become analysis roots. A root is a path of the image a check's processes opened,
+ * executed or looked up (stat, access: a program may need a file only to exist, as Python needs a module's
+ * source beside the cached bytecode it loads), with the reason `opened at run time by check N of probe.json`
+ * (`executed`, `looked up`); and for an executed file, what the kernel loaded for it without a system call
+ * strace could see: its `#!` interpreter or its ELF `PT_INTERP`.
  *
  * Not roots:
  * - paths the image does not have: files created at run time (they need only their directory, which their
@@ -93,6 +95,10 @@ export async function traceRoots(tree: FileTree, checks: CheckAccesses[], probe:
       if (path === undefined) continue;
       if (access.kind === 'open') {
         add(path, `opened at run time by ${by}`);
+        continue;
+      }
+      if (access.kind === 'stat') {
+        add(path, `looked up at run time by ${by}`);
         continue;
       }
       add(path, `executed at run time by ${by}`);

@@ -1,5 +1,5 @@
 /**
- * Reading an `strace -f -y -o FILE` log: which files the traced processes opened and which programs they
+ * Reading an `strace -f -y -o FILE` log: which files the traced processes opened, looked up (stat, access) and
  * executed, successfully. The log is written by a tracer running inside a container of an untrusted image, with
  * the image's programs able to write to it too, so it is read as data: line by line, bounded, every path
  * unescaped from strace's C-style quoting and nothing in it ever used as more than a path to look up.
@@ -19,7 +19,8 @@
 /** One successful access. */
 export interface FileAccess {
   syscall: string;
-  kind: 'open' | 'exec';
+  /** `stat` covers the stat and access families: the program looked the path up and it was there. */
+  kind: 'open' | 'exec' | 'stat';
   /** The absolute path as the program named it (its symlinks matter too); undefined when it cannot be made absolute. */
   named?: string;
   /** For opens: the path the kernel opened, symlinks resolved. */
@@ -32,6 +33,8 @@ export interface FileAccess {
 
 const OPEN_CALLS = new Set(['open', 'openat', 'openat2', 'creat']);
 const EXEC_CALLS = new Set(['execve', 'execveat']);
+const STAT_CALLS = new Set(['stat', 'lstat', 'stat64', 'lstat64', 'newfstatat', 'fstatat64', 'statx', 'access', 'faccessat', 'faccessat2']);
+const AT_CALLS = new Set(['openat', 'openat2', 'newfstatat', 'fstatat64', 'statx', 'faccessat', 'faccessat2', 'execveat']);
 const ESCAPES: Record<string, number> = { n: 10, t: 9, r: 13, v: 11, f: 12, a: 7, b: 8, '"': 34, '\\': 92, "'": 39, '?': 63 };
 
 /** Undoes strace's quoting: `\n`, `\"`, `\\`, `\xHH`, octal `\NNN`; bytes decoded as UTF-8. */
@@ -138,12 +141,23 @@ export class StraceLogReader {
         create: name === 'creat' || /\bO_CREAT\b/.test(flags),
         directory: /\bO_DIRECTORY\b/.test(flags),
       });
+    } else if (STAT_CALLS.has(name)) {
+      // `newfstatat(3</x>, "", …, AT_EMPTY_PATH)` is an fstat of an open descriptor: its open was recorded.
+      if (!/\) = 0$/.test(call)) return;
+      const first = quotedArguments(call)[0];
+      if (!first || first.value === '') return;
+      let named: string | undefined = first.value.startsWith('/') ? first.value : undefined;
+      if (named === undefined && AT_CALLS.has(name)) {
+        const base = directoryDecoration(first.before);
+        if (base !== undefined && base.startsWith('/')) named = joinPath(base, first.value);
+      }
+      if (named !== undefined) this.record({ syscall: name, kind: 'stat', named, create: false, directory: false });
     } else if (EXEC_CALLS.has(name)) {
       if (!/\) = 0$/.test(call)) return;
       const first = quotedArguments(call)[0];
       if (!first) return;
       let named: string | undefined = first.value.startsWith('/') ? first.value : undefined;
-      if (named === undefined && name === 'execveat') {
+      if (named === undefined && AT_CALLS.has(name)) {
         const base = directoryDecoration(first.before);
         if (base !== undefined && base.startsWith('/')) named = joinPath(base, first.value);
       }

@@ -11,8 +11,7 @@ import type { GivenRoot } from '../analyze';
 import { ScratchifyError } from '../errors';
 import { findEngine, type Engine } from '../image/engine';
 import type { ImageConfig } from '../image/source';
-import { ContainerSession, describeObservation, openNetwork, runCheck, runtimeOf, type CheckOutcome, type ContainerSpec, type LaunchWrapper, type ProbeFile } from '../probe';
-import { loadImageArchive, requireImage } from '../probe/image-loading';
+import { ContainerSession, describeObservation, loadImageArchive, openNetwork, requireImage, runCheck, runtimeOf, type CheckOutcome, type ContainerSpec, type LaunchWrapper, type ProbeFile } from '../probe';
 import type { FileTree } from '../tree/types';
 import { checkArchitecture, findHostTracer, LOG_DIRECTORY, ptraceRefusal, tracedCommand, tracerMounts, type HostTracer } from './host-tracer';
 import { probeLabel, traceRoots, type CheckAccesses } from './roots';
@@ -114,10 +113,11 @@ class TracingWrapper implements LaunchWrapper {
 /** Runs the probe's checks under strace on the fat image and returns the roots they give. */
 export async function traceProbe(options: TraceOptions): Promise<TraceResult> {
   const progress = options.onProgress ?? (() => undefined);
+  const engine = options.engine === undefined ? await findEngine() : options.engine;
+  const runtime = runtimeOf(engine);
   const tracer = options.tracer ?? (await findHostTracer());
   checkArchitecture(tracer, options.image.config.architecture);
-  const engine = options.engine === undefined ? await findEngine() : options.engine;
-  const session = new ContainerSession(runtimeOf(engine));
+  const session = new ContainerSession(runtime);
   const work = mkdtempSync(join(tmpdir(), 'scratchify-trace-'));
   try {
     // The container's user (any uid, the image's USER) writes the logs; the private parent keeps others out.
@@ -139,11 +139,11 @@ export async function traceProbe(options: TraceOptions): Promise<TraceResult> {
       const reader = new StraceLogReader();
       const found = wrapper.logs.filter((name) => readLog(join(logDirectory, name), reader));
       const seen = describeObservation(outcome.observation);
+      const refusal = found.length === 0 || !outcome.ok ? ptraceRefusal(seen) : undefined;
+      if (refusal) {
+        throw new ScratchifyError('engine', `${session.runtime.name} does not let strace trace inside the container (${JSON.stringify(refusal)}); --trace needs ptrace allowed with --cap-add SYS_PTRACE under the engine's default seccomp profile`);
+      }
       if (found.length === 0) {
-        const refusal = ptraceRefusal(seen);
-        if (refusal) {
-          throw new ScratchifyError('engine', `${session.runtime.name} does not let strace trace inside the container (${refusal}); --trace needs ptrace allowed with --cap-add SYS_PTRACE under the engine's default seccomp profile`);
-        }
         throw new ScratchifyError('engine', `strace wrote no log for check ${number} of ${label}: ${outcome.failures[0] ?? seen.split('\n')[0]}`);
       }
       if (!outcome.ok) {

@@ -18,9 +18,10 @@ import {
   resourceName,
   runCheck,
   runtimeOf,
+  loadImageArchive,
+  requireImage,
   type ProbeFile,
 } from '../probe';
-import { loadImageArchive, requireImage } from '../probe/image-loading';
 import { acquireImageArchive, slim } from '../slim';
 import { resolveStages } from '../stages';
 import { compareContracts, contractOf, provenRewrites, type AccountFiles } from './contract';

@@ -18,12 +18,14 @@ export const DEFAULT_RULES: RuleSet = {
 };
 
 /**
- * Only the given roots (a trace) and what the loader and the system need for them: ELF interpreters and
- * libraries, the system files rules, the healthcheck (part of the contract, and probes rarely exercise it),
- * WORKDIR and VOLUME directories and `--keep` globs. No language-runtime or script rules: what they would find
- * statically, the trace either saw used or did not.
+ * Only the given roots (a trace) and what must be there for them without the program opening it by name: ELF
+ * interpreters and libraries (the loader maps them; a trace sees them too, but a library the loader finds through
+ * a symlink needs the link), the files the runtime reads from the image config (USER's account files, /tmp, TZ's
+ * zone), the healthcheck (part of the contract, and probes rarely exercise it), WORKDIR and VOLUME directories and
+ * `--keep` globs. Not the files a program might open by name (CA bundle, zone database, NSS modules, language
+ * runtimes): a trace sees those when its checks use them, and `--trace-only` keeps only what was used.
  */
 export const CLOSURE_RULES: RuleSet = {
   imageRules: [givenRootsRule, healthcheckRule, directoriesRule, keepGlobsRule, systemFilesImageRule],
-  fileRules: [elfDependenciesRule, systemFilesFileRule],
+  fileRules: [elfDependenciesRule],
 };
