@@ -162,7 +162,7 @@ Exit code 1 when a path is not kept.`,
     .option('--image <ref>', 'the fat image: an image the engine has')
     .option('--build', 'the fat image: build the Dockerfile target (the default when no fat image is given)')
     .option('--slim-image <ref>', 'the slim image: an image the engine has')
-    .option('--slim-dockerfile <file>', 'the slim image: build this Dockerfile (default: run slim and build what it writes)')
+    .option('--slim-dockerfile <file>', 'the slim image: build this Dockerfile (default: run slim and build what it writes); with --slim-image, the Dockerfile it was built from')
     .option('--target <stage>', 'target stage (default: the last stage)')
     .addOption(new Option('--build-arg <name=value>', 'build argument, for both builds (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--keep <glob>', 'for a generated slim Dockerfile: also keep these paths (repeatable)').argParser(collect).default([]))

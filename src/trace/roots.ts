@@ -6,8 +6,8 @@
  * strace could see: its `#!` interpreter or its ELF `PT_INTERP`.
  *
  * Not roots:
- * - paths the image does not have: files created at run time (they need only their directory, which their
- *   parent chain keeps when it exists in the image);
+ * - paths the image does not have: files and directories created at run time — but the directory one was
+ *   created in is, when the image has it (nginx makes its temp directories inside one the Dockerfile made);
  * - what the engine provides in every container: `/proc`, `/sys`, `/dev`, and the `/etc/hosts`,
  *   `/etc/resolv.conf` and `/etc/hostname` bind-mounted over the image's own (moby
  *   `daemon/container_operations_unix.go`, podman alike);
@@ -44,6 +44,11 @@ export function isEngineProvided(path: string): boolean {
 export function probeLabel(source: string): string {
   const name = basename(source) || source;
   return /[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name;
+}
+
+/** An image path inside a reason: quoted when it holds a control character, so a reason stays one line. */
+function shown(path: string): string {
+  return /[\u0000-\u001f\u007f]/.test(path) ? JSON.stringify(path) : path;
 }
 
 /** The path an access stands for in the image, or undefined when it is not an image file at all. */
@@ -92,12 +97,20 @@ export async function traceRoots(tree: FileTree, checks: CheckAccesses[], probe:
     const by = `check ${check} of ${label}`;
     for (const access of accesses) {
       const path = imagePath(tree, access);
-      if (path === undefined) continue;
+      if (path === undefined) {
+        // Made at run time: what the image must have is the directory it was made in.
+        const made = access.kind === 'create' || (access.kind === 'open' && access.create) ? (access.named ?? access.real) : undefined;
+        const parent = made === undefined ? undefined : posix.dirname(posix.normalize(made));
+        if (parent !== undefined && parent !== '/' && !isEngineProvided(parent) && tree.lstat(parent)?.type === 'dir') {
+          add(parent, `directory where ${shown(posix.basename(made as string))} was created at run time by ${by}`);
+        }
+        continue;
+      }
       if (access.kind === 'open') {
         add(path, `opened at run time by ${by}`);
         continue;
       }
-      if (access.kind === 'stat') {
+      if (access.kind === 'stat' || access.kind === 'create') {
         add(path, `looked up at run time by ${by}`);
         continue;
       }
@@ -111,9 +124,9 @@ export async function traceRoots(tree: FileTree, checks: CheckAccesses[], probe:
         continue;
       }
       const interpreter = shebangInterpreter(content.subarray(0, 256));
-      if (interpreter !== undefined && !isEngineProvided(interpreter)) add(interpreter, `#! interpreter the kernel ran for ${path}, executed at run time by ${by}`, real.path);
+      if (interpreter !== undefined && !isEngineProvided(interpreter)) add(interpreter, `#! interpreter the kernel ran for ${shown(path)}, executed at run time by ${by}`, real.path);
       const elf = parseElf(content);
-      if (elf.ok && elf.elf.interpreter !== undefined) add(elf.elf.interpreter, `ELF interpreter the kernel loaded for ${path}, executed at run time by ${by}`, real.path);
+      if (elf.ok && elf.elf.interpreter !== undefined) add(elf.elf.interpreter, `ELF interpreter the kernel loaded for ${shown(path)}, executed at run time by ${by}`, real.path);
     }
   }
   return roots;

@@ -19,8 +19,11 @@
 /** One successful access. */
 export interface FileAccess {
   syscall: string;
-  /** `stat` covers the stat and access families: the program looked the path up and it was there. */
-  kind: 'open' | 'exec' | 'stat';
+  /**
+   * `stat` covers the stat and access families (and a mkdir that found the directory there): the program looked
+   * the path up and it was there. `create` is a directory the program made (mkdir).
+   */
+  kind: 'open' | 'exec' | 'stat' | 'create';
   /** The absolute path as the program named it (its symlinks matter too); undefined when it cannot be made absolute. */
   named?: string;
   /** For opens: the path the kernel opened, symlinks resolved. */
@@ -34,7 +37,8 @@ export interface FileAccess {
 const OPEN_CALLS = new Set(['open', 'openat', 'openat2', 'creat']);
 const EXEC_CALLS = new Set(['execve', 'execveat']);
 const STAT_CALLS = new Set(['stat', 'lstat', 'stat64', 'lstat64', 'newfstatat', 'fstatat64', 'statx', 'access', 'faccessat', 'faccessat2']);
-const AT_CALLS = new Set(['openat', 'openat2', 'newfstatat', 'fstatat64', 'statx', 'faccessat', 'faccessat2', 'execveat']);
+const MKDIR_CALLS = new Set(['mkdir', 'mkdirat']);
+const AT_CALLS = new Set(['openat', 'openat2', 'newfstatat', 'fstatat64', 'statx', 'faccessat', 'faccessat2', 'execveat', 'mkdirat']);
 const ESCAPES: Record<string, number> = { n: 10, t: 9, r: 13, v: 11, f: 12, a: 7, b: 8, '"': 34, '\\': 92, "'": 39, '?': 63 };
 
 /** Undoes strace's quoting: `\n`, `\"`, `\\`, `\xHH`, octal `\NNN`; bytes decoded as UTF-8. */
@@ -141,9 +145,11 @@ export class StraceLogReader {
         create: name === 'creat' || /\bO_CREAT\b/.test(flags),
         directory: /\bO_DIRECTORY\b/.test(flags),
       });
-    } else if (STAT_CALLS.has(name)) {
+    } else if (STAT_CALLS.has(name) || MKDIR_CALLS.has(name)) {
       // `newfstatat(3</x>, "", …, AT_EMPTY_PATH)` is an fstat of an open descriptor: its open was recorded.
-      if (!/\) = 0$/.test(call)) return;
+      const made = MKDIR_CALLS.has(name);
+      const kind = made && /\) = 0$/.test(call) ? 'create' : /\) = 0$/.test(call) || (made && /\) = -1 EEXIST\b/.test(call)) ? 'stat' : undefined;
+      if (kind === undefined) return;
       const first = quotedArguments(call)[0];
       if (!first || first.value === '') return;
       let named: string | undefined = first.value.startsWith('/') ? first.value : undefined;
@@ -151,7 +157,7 @@ export class StraceLogReader {
         const base = directoryDecoration(first.before);
         if (base !== undefined && base.startsWith('/')) named = joinPath(base, first.value);
       }
-      if (named !== undefined) this.record({ syscall: name, kind: 'stat', named, create: false, directory: false });
+      if (named !== undefined) this.record({ syscall: name, kind, named, create: kind === 'create', directory: made });
     } else if (EXEC_CALLS.has(name)) {
       if (!/\) = 0$/.test(call)) return;
       const first = quotedArguments(call)[0];

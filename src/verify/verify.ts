@@ -30,8 +30,14 @@ import { verdictOf, type CheckComparison, type VerifyReport } from './report';
 /** Where the fat image comes from. */
 export type FatImageSource = { kind: 'reference'; reference: string } | { kind: 'archive'; path: string } | { kind: 'build' };
 
-/** Where the slim image comes from; `generate` runs `slim` on the fat image and builds what it writes. */
-export type SlimImageSource = { kind: 'reference'; reference: string } | { kind: 'dockerfile'; path: string; text: string } | { kind: 'generate' };
+/**
+ * Where the slim image comes from; `generate` runs `slim` on the fat image and builds what it writes. An image
+ * the engine has may come with the text of the slim Dockerfile it was built from, for its proven rewrites.
+ */
+export type SlimImageSource =
+  | { kind: 'reference'; reference: string; dockerfileText?: string }
+  | { kind: 'dockerfile'; path: string; text: string }
+  | { kind: 'generate' };
 
 export interface VerifyOptions {
   /** The Dockerfile that builds the fat image: needed to build it, and to generate the slim one. */
@@ -92,6 +98,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     let slimText: string | undefined;
     if (options.slim.kind === 'reference') {
       slimImage = await requireImage(session, options.slim.reference);
+      slimText = options.slim.dockerfileText;
     } else {
       let slimFile: string;
       if (options.slim.kind === 'dockerfile') {

@@ -1,7 +1,7 @@
 /**
  * The main job, end to end with the real engine: for every sample, build the fat image and pass its probe;
- * run `scratchify slim` on its saved image; build the emitted Dockerfile; pass the same probe on the slim
- * image; its config keeps the fat image's runtime contract; and it is smaller.
+ * run `scratchify slim` on its saved image; build the emitted Dockerfile; `scratchify verify` passes the slim
+ * image against the fat one (the same probe on both, the same runtime contract); and it is smaller.
  */
 import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,8 @@ import { lint } from '../../src/lint/linter';
 import { ALL_RULES } from '../../src/lint/rules';
 import { slim } from '../../src/slim';
 import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, saveImage, startBuilds, type BuiltImage } from '../support/docker';
+import { readProbeFile } from '../../src/probe';
+import { formatVerifyText, verify } from '../../src/verify';
 import { loadProbe, runProbe } from '../support/probe';
 import { recordFigures } from '../support/results';
 
@@ -117,9 +119,15 @@ describeWithDocker('scratchify slim on every sample', () => {
       expect(slimSizeFindings.map((finding) => `${finding.location.line}: ${finding.ruleId}: ${finding.message}`)).toEqual([]);
 
       const slimImage = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}:slim`), { dockerfile: slimFile });
-      const slimResult = await runProbe(slimImage.tag, probe);
-      rows.push({ sample: name, fatMb: fat.sizeBytes / 1e6, slimMb: slimImage.sizeBytes / 1e6, probe: slimResult.ok ? 'pass' : 'FAIL' });
-      if (!slimResult.ok) throw new Error(`the slim image fails the probe:\n${slimResult.detail}\n--- emitted Dockerfile ---\n${result.text}`);
+      // `scratchify verify`, the product's own check: every check of the probe on both images, and their contracts.
+      const verdict = await verify({
+        fat: { kind: 'reference', reference: fat.tag },
+        slim: { kind: 'reference', reference: slimImage.tag, dockerfileText: result.text },
+        probe: readProbeFile(join(context, 'probe.json')),
+      });
+      rows.push({ sample: name, fatMb: fat.sizeBytes / 1e6, slimMb: slimImage.sizeBytes / 1e6, probe: verdict.exitCode === 0 ? 'pass' : 'FAIL' });
+      if (verdict.exitCode !== 0) throw new Error(`verify does not pass the slim image:\n${formatVerifyText(verdict)}\n--- emitted Dockerfile ---\n${result.text}`);
+      expect(verdict.verdict).toBe('pass');
 
       const fatConfig = await inspectConfig(fat.tag);
       const slimConfig = await inspectConfig(slimImage.tag);

@@ -68,6 +68,9 @@ describe('traceRoots', () => {
     open('/dev/null', '/dev/null'),
     open('/.scratchify-trace/lib/libc.so.6', '/.scratchify-trace/lib/libc.so.6'),
     open('/var/log/app.log', '/var/log/app.log', { create: true }),
+    // Made at run time inside a directory of the image: that directory is a root.
+    open('/srv/data/cache.db', '/srv/data/cache.db', { create: true }),
+    { syscall: 'mkdir', kind: 'create', named: '/srv/data/tmp', create: true, directory: true },
     // A name the kernel did not follow to this file (the run replaced a link): only the real path counts.
     open('/etc/app-link.conf', '/etc/app.conf'),
   ];
@@ -86,6 +89,8 @@ describe('traceRoots', () => {
       { path: '/opt/plugins/png.so', reason: { rule: 'trace', detail: 'opened at run time by check 2 of probe.json' } },
       { path: '/srv/data', reason: { rule: 'trace', detail: 'opened at run time by check 2 of probe.json' } },
       { path: '/usr/share/doc/app/README', reason: { rule: 'trace', detail: 'looked up at run time by check 2 of probe.json' } },
+      { path: '/srv/data', reason: { rule: 'trace', detail: 'directory where cache.db was created at run time by check 2 of probe.json' } },
+      { path: '/srv/data', reason: { rule: 'trace', detail: 'directory where tmp was created at run time by check 2 of probe.json' } },
     ]);
   });
 

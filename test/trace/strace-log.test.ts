@@ -29,6 +29,9 @@ const LOG = String.raw`
 11    execveat(3</usr/libexec>, "helper", ["helper"], 0x55 /* 3 vars */, 0) = 0
 11    statx(AT_FDCWD</app>, "conf.d", AT_STATX_SYNC_AS_STAT, STATX_ALL, {stx_mask=STATX_BASIC_STATS, ...}) = 0
 11    faccessat2(AT_FDCWD</app>, "/usr/bin/tool", X_OK, AT_EACCESS) = 0
+12    mkdir("/tmp/nginx/client_body", 0700) = 0
+12    mkdir("/tmp/nginx", 0700) = -1 EEXIST (File exists)
+12    mkdirat(AT_FDCWD</>, "/nope/x", 0700) = -1 ENOENT (No such file or directory)
 11    +++ exited with 0 +++
 `;
 
@@ -68,7 +71,13 @@ describe('parseStraceLog', () => {
       'newfstatat /usr/lib/python3.11/encodings/__init__.py',
       'statx /app/conf.d',
       'faccessat2 /usr/bin/tool',
+      // A mkdir that found the directory there looked it up too.
+      'mkdir /tmp/nginx',
     ]);
+  });
+
+  test('directories made at run time', () => {
+    expect(of('create')).toEqual([{ syscall: 'mkdir', kind: 'create', named: '/tmp/nginx/client_body', create: true, directory: true }]);
   });
 
   test('failed calls, deleted files and exit notices are not accesses', () => {

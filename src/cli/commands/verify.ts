@@ -19,15 +19,15 @@ export interface VerifyCommandOptions extends ImageSourceOptions {
 }
 
 export async function runVerify(dockerfilePath: string | undefined, options: VerifyCommandOptions): Promise<{ output: string; code: number }> {
-  if (options.slimImage && options.slimDockerfile) throw new UsageError('choose one slim image source, not --slim-image and --slim-dockerfile');
   const probe = options.probe === undefined ? undefined : readProbeFile(options.probe);
   const chosen = imageSource(options);
   const path = dockerfilePath ?? (existsSync('Dockerfile') ? 'Dockerfile' : undefined);
   // Without a fat image source, the Dockerfile's target is built: verify builds what is missing.
   const fat: FatImageSource = chosen ?? { kind: 'build' };
   const slimDockerfile = options.slimDockerfile === undefined ? undefined : readDockerfile(options.slimDockerfile);
+  // With --slim-image, --slim-dockerfile is the Dockerfile it was built from: read for its proven rewrites, not built.
   const slim: SlimImageSource = options.slimImage
-    ? { kind: 'reference', reference: options.slimImage }
+    ? { kind: 'reference', reference: options.slimImage, dockerfileText: slimDockerfile?.text }
     : slimDockerfile
       ? { kind: 'dockerfile', path: slimDockerfile.file, text: slimDockerfile.text }
       : { kind: 'generate' };
