@@ -114,7 +114,9 @@ export class ContainerRuntime {
   client(args: readonly string[], options: ClientOptions = {}): Promise<ClientResult> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     return new Promise((resolve) => {
-      const child = spawn(this.command, args as string[], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // The environment is passed on explicitly: what the engine client reads from it (DOCKER_HOST,
+      // CONTAINERS_CONF) is the caller's to set, also where `process.env` is not the process's own (test sandboxes).
+      const child = spawn(this.command, args as string[], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
       const stdout = capture();
       const stderr = capture();
       let timedOut = false;
@@ -296,7 +298,7 @@ export class ContainerRuntime {
   /** `cp CONTAINER:PATH -`: a tar with the one entry; its content when that entry is a regular file. */
   private copyOut(container: string, path: string): Promise<Buffer | undefined> {
     return new Promise((resolve) => {
-      const child = spawn(this.command, ['cp', `${container}:${path}`, '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const child = spawn(this.command, ['cp', `${container}:${path}`, '-'], { env: process.env, stdio: ['ignore', 'pipe', 'ignore'] });
       const chunks: Buffer[] = [];
       let size = 0;
       child.stdout.on('data', (chunk: Buffer) => {

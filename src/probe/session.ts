@@ -4,6 +4,7 @@
  * synchronously (the event loop may not get another turn), then the signal takes its course.
  */
 import { spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
 import type { ContainerRuntime } from './container-runtime';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
@@ -63,12 +64,15 @@ export class ContainerSession {
     this.closed = true;
     for (const s of SIGNALS) process.off(s, this.onSignal);
     const run = (args: string[]): void => {
-      spawnSync(this.runtime.command, args, { stdio: 'ignore', timeout: SIGNAL_CLEANUP_TIMEOUT_MS });
+      spawnSync(this.runtime.command, args, { env: process.env, stdio: 'ignore', timeout: SIGNAL_CLEANUP_TIMEOUT_MS });
     };
     if (this.containers.size > 0) run(['rm', '--force', '--volumes', ...this.containers]);
     for (const name of this.networks) run(['network', 'rm', name]);
     for (const reference of [...this.images].reverse()) run(['image', 'rm', reference]);
     // With no other handler left, the signal's default action (ending the process) happens as if never caught.
+    // Otherwise the others (a spinner restoring the cursor) run first, in this same emit, and then the process
+    // ends with the shell's code for the signal: whatever they do, an interrupted run does not go on.
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    else setImmediate(() => process.exit(128 + (constants.signals[signal] ?? 0)));
   }
 }

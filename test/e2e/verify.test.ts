@@ -4,13 +4,15 @@
  * - a slim image with a needed library removed: exit 1, the failing check and the first difference shown;
  * - a fat image loaded from an archive against a slim Dockerfile verify builds itself;
  * - an image's HEALTHCHECK as the check when no probe is given;
- * - the same with podman, where it is installed.
+ * - the containers and network removed when verify is interrupted;
+ * - verify and --trace with podman, where it is installed.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeImageArchive } from '../../src/emit/image-archive';
+import { readProbeFile } from '../../src/probe';
 import { slim, type SlimResult } from '../../src/slim';
 import { runCli } from '../support/cli';
 import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, saveImage } from '../support/docker';
@@ -41,6 +43,7 @@ describeWithDocker('scratchify verify', () => {
   const resources = new DockerResources();
   const work = mkdtempSync(join(tmpdir(), 'scratchify-e2e-verify-'));
   const fatTag = resources.image('scratchify-e2e-verify-c:fat');
+  const healthy = resources.image('scratchify-e2e-verify-c:health');
   const archive = join(work, 'fat.tar');
   let slimmed: SlimResult;
 
@@ -50,6 +53,11 @@ describeWithDocker('scratchify verify', () => {
     const text = readFileSync(DOCKERFILE, 'utf8');
     slimmed = (await slim({ dockerfile: { text, file: DOCKERFILE }, image: { kind: 'archive', path: archive } })) as SlimResult;
     writeFileSync(join(work, 'Dockerfile.slim'), slimmed.text);
+    // A long-running container whose healthcheck is the sample's program (it exits 0 when it can hash its argument).
+    const context = join(work, 'health');
+    mkdirSync(context);
+    writeFileSync(join(context, 'Dockerfile'), `FROM ${fatTag}\nHEALTHCHECK --start-period=1s CMD ["/usr/local/bin/digest", "ok"]\nENTRYPOINT ["sleep", "600"]\nCMD []\n`);
+    await buildImage(context, healthy);
   }, 15 * 60_000);
 
   afterAll(async () => {
@@ -88,12 +96,6 @@ describeWithDocker('scratchify verify', () => {
   }, 15 * 60_000);
 
   test("without a probe, the image's HEALTHCHECK is the check", async () => {
-    const context = join(work, 'health');
-    execFileSync('mkdir', ['-p', context]);
-    // A long-running container whose healthcheck is the sample's program (it exits 0 when it can hash its argument).
-    writeFileSync(join(context, 'Dockerfile'), `FROM ${fatTag}\nHEALTHCHECK --start-period=1s CMD ["/usr/local/bin/digest", "ok"]\nENTRYPOINT ["sleep", "600"]\nCMD []\n`);
-    const healthy = resources.image('scratchify-e2e-verify-c:health');
-    await buildImage(context, healthy);
     const run = await runCli(['verify', '--image', healthy, '--slim-image', healthy, '--format', 'json']);
     expect(run.stderr).toBe('');
     const document = JSON.parse(run.stdout);
@@ -103,6 +105,28 @@ describeWithDocker('scratchify verify', () => {
 
     const without = await runCli(['verify', '--image', fatTag, '--slim-image', fatTag]);
     expect(without).toEqual({ code: 2, stdout: '', stderr: 'scratchify: no --probe given and the image has no HEALTHCHECK to run instead\n' });
+  }, 10 * 60_000);
+
+  test('on SIGINT, the containers and the network of the run are removed before the process ends', async () => {
+    const cli = resolve(__dirname, '../../dist/src/cli/main.js');
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first (npm ci does)`);
+    const probe = join(work, 'never-ready.json');
+    writeFileSync(probe, JSON.stringify({ kind: 'http', port: 9, timeoutMs: 600_000, expect: {} }));
+    const child = spawn(process.execPath, [cli, 'verify', '--image', healthy, '--slim-image', healthy, '--probe', probe], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | number | null>((done) => child.on('exit', (code, signal) => done(signal ?? code)));
+    const id = (await dockerOrThrow(['image', 'inspect', '--format', '{{.Id}}', healthy])).trim();
+    let container = '';
+    for (let i = 0; i < 600 && container === ''; i++) {
+      container = (await dockerOrThrow(['ps', '--quiet', '--filter', `ancestor=${id}`])).trim();
+      if (container === '') await new Promise((wait) => setTimeout(wait, 200));
+    }
+    expect(container).not.toBe('');
+    const network = (await dockerOrThrow(['container', 'inspect', '--format', '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}', container])).trim();
+    expect(network).toMatch(/^scratchify-net-[0-9a-f]+$/);
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    expect((await dockerOrThrow(['ps', '--all', '--quiet', '--filter', `ancestor=${id}`])).trim()).toBe('');
+    expect((await dockerOrThrow(['network', 'ls', '--quiet', '--filter', `name=^${network}$`])).trim()).toBe('');
   }, 10 * 60_000);
 
   test('with podman (where installed): the archive loaded, the checks run, everything removed', async () => {
@@ -121,8 +145,17 @@ describeWithDocker('scratchify verify', () => {
       const before = execFileSync('podman', ['ps', '--all', '--quiet']).toString();
       const run = await runCli(['verify', '--image-archive', archive, '--slim-image', slimRef, '--probe', PROBE, '--format', 'json']);
       expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toMatchObject({ engine: 'podman', verdict: 'pass', exitCode: 0 });
+      const document = JSON.parse(run.stdout);
+      if (document.verdict !== 'pass') throw new Error(`verify with podman did not pass:\n${JSON.stringify(document.checks, null, 2)}`);
+      expect(document).toMatchObject({ engine: 'podman', verdict: 'pass', exitCode: 0 });
       expect(run.code).toBe(0);
+      expect(execFileSync('podman', ['ps', '--all', '--quiet']).toString()).toBe(before);
+
+      // --trace with podman: the same tracer, mounts and capability.
+      const text = readFileSync(DOCKERFILE, 'utf8');
+      const traced = (await slim({ dockerfile: { text, file: DOCKERFILE }, image: { kind: 'archive', path: archive }, trace: { probe: readProbeFile(PROBE) } })) as SlimResult;
+      const libssl = traced.analysis.kept.find((path) => path.path === LIBSSL);
+      expect(libssl?.reasons).toContainEqual({ rule: 'trace', detail: 'opened at run time by check 1 of probe.json' });
       expect(execFileSync('podman', ['ps', '--all', '--quiet']).toString()).toBe(before);
     } finally {
       if (saved === undefined) delete process.env.SCRATCHIFY_ENGINE;
