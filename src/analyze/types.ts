@@ -16,6 +16,12 @@ export interface Reason {
   by?: string;
   /** Specifics for a human: `DT_NEEDED libssl.so.3`, `import sqlite3`, `USER app`. */
   detail: string;
+  /**
+   * The file and line in the image that selected this path, when a configuration or script named it
+   * (`/etc/apache2/mods-enabled/headers.load` line 1 for `mod_headers.so`). `path` is an image path; `line` is
+   * 1-based.
+   */
+  origin?: { path: string; line: number };
 }
 
 /** A path that will exist in the slim image. */

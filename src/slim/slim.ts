@@ -2,9 +2,7 @@
  * The main job: Dockerfile (+ the image its target produces) → slim Dockerfile. Gets the image from an
  * archive, from the local engine by reference, or by building the target; analyzes it; plans; emits.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { analyzeLoadedImage, closureRules, type Analysis, type GivenRoot } from '../analyze';
 import { parseDockerfile } from '../dockerfile';
 import { emitDockerfile } from '../emit/dockerfile';
@@ -17,6 +15,7 @@ import { buildPlan, type SlimPlan } from '../plan';
 import { findEngine } from '../image/engine';
 import { runtimeOf, type ProbeFile } from '../probe';
 import { findHostTracer, traceProbe } from '../trace';
+import { temporaryDirectory } from '../output';
 import { resolveStages, type RuntimeContract } from '../stages';
 
 /** `--trace probe.json`: run the probe's checks on the image under a tracer and keep what they use. */
@@ -52,6 +51,11 @@ export interface SlimResult {
   image: LoadedImage;
   /** How the image was obtained, for messages and the header comment. */
   imageArgument?: string;
+  /**
+   * Removes the temporary directory `image` may be read from (an image saved or built by the engine lives there
+   * until then; it is removed at exit in any case). Call it once done with `image`.
+   */
+  close(): void;
 }
 
 /**
@@ -107,11 +111,13 @@ export async function slim(options: SlimOptions): Promise<SlimOutcome> {
   const traceEngine = options.trace ? (options.engine === undefined ? await findEngine() : options.engine) : undefined;
   if (options.trace) runtimeOf(traceEngine);
   const tracer = options.trace ? await findHostTracer() : undefined;
-  const work = mkdtempSync(join(tmpdir(), 'scratchify-slim-'));
+  // Registered with the cleanup of src/output/, so a signal does not leave it behind.
+  const work = temporaryDirectory('scratchify-slim-');
+  let handedOver = false;
   try {
     let obtained: { location: string; argument?: string };
     try {
-      obtained = await acquireImageArchive(options, work, { graph, dockerfile });
+      obtained = await acquireImageArchive(options, work.path, { graph, dockerfile });
     } catch (error) {
       if (!(error instanceof NoEngineError)) throw error;
       const stage = graph.stages[graph.target];
@@ -144,8 +150,9 @@ export async function slim(options: SlimOptions): Promise<SlimOutcome> {
     const hasShell = hasSkeletonTools(image);
     const plan = await buildPlan(analysis, image.tree, { hasShell, hasCpParents: hasShell && (await hasGnuCp(image)) });
     const text = emitDockerfile({ text: options.dockerfile.text, dockerfile, target: graph.target, plan, imageArgument: argument });
-    return { form: 'exact', text, analysis, plan, image, imageArgument: argument };
+    handedOver = true;
+    return { form: 'exact', text, analysis, plan, image, imageArgument: argument, close: work.remove };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (!handedOver) work.remove();
   }
 }

@@ -184,4 +184,4 @@ describeWithDocker('scratchify slim on every sample', () => {
     },
     20 * 60_000,
   );
-});
+}, { hostTools: ['buildah'] });

@@ -17,6 +17,18 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'nginx-nonroot': { 'final-stage-distribution': 1 },
   'node-express': { 'final-stage-distribution': 1, 'final-stage-root': 1, 'build-tools-in-final-stage': 4, 'copy-whole-context': 12 },
   'python-app': { 'final-stage-distribution': 1, 'final-stage-root': 1 },
+  'apache-modules': { 'final-stage-distribution': 1, 'final-stage-root': 1 },
+  'graphviz-svg': { 'final-stage-distribution': 1, 'final-stage-root': 1 },
+  'imagemagick-thumbnail': { 'final-stage-distribution': 1, 'final-stage-root': 1 },
+  'locale-de-messages': { 'final-stage-distribution': 1, 'final-stage-root': 1 },
+  'perl-json-encode': { 'final-stage-distribution': 1, 'final-stage-root': 1 },
+  'php-pdo-sqlite': { 'final-stage-distribution': 1, 'final-stage-root': 1 },
+  'postgres-initdb': { 'final-stage-distribution': 1 },
+  'python-ctypes-libmagic': { 'final-stage-distribution': 1, 'final-stage-root': 1 },
+  'python-gunicorn': { 'final-stage-distribution': 1 },
+  'ruby-rackup': { 'final-stage-distribution': 1 },
+  'runtime-plugin': { 'final-stage-distribution': 1 },
+  'shell-in-strings': { 'final-stage-distribution': 1, 'final-stage-root': 1 },
 };
 
 const samples = readdirSync(SAMPLES).filter((name) => existsSync(join(SAMPLES, name, 'Dockerfile')));
