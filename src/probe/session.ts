@@ -1,26 +1,25 @@
 /**
  * Everything one run creates in the engine — containers, a network, images it loaded or built — removed when the
- * run ends, whether it ends normally, by an error, or by SIGINT/SIGTERM. On a signal the removal runs
- * synchronously (the event loop may not get another turn), then the signal takes its course.
+ * run ends, whether it ends normally, by an error, or by a signal. On SIGINT/SIGTERM/SIGHUP the removal runs
+ * synchronously through the one stop handler of src/output/cleanup.ts (the event loop may not get another turn),
+ * which then ends the process with the shell's code for the signal.
  */
 import { spawnSync } from 'node:child_process';
-import { constants } from 'node:os';
+import { atStop } from '../output';
 import type { ContainerRuntime } from './container-runtime';
 
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-
-/** How long the removal on a signal may take before the process goes anyway. */
+/** How long each removal on a signal may take before the process goes anyway. */
 const SIGNAL_CLEANUP_TIMEOUT_MS = 30_000;
 
 export class ContainerSession {
   private readonly containers = new Set<string>();
   private readonly networks = new Set<string>();
   private readonly images = new Set<string>();
-  private readonly onSignal = (signal: NodeJS.Signals): void => this.cleanupOnSignal(signal);
+  private readonly forgetStopAction: () => void;
   private closed = false;
 
   constructor(readonly runtime: ContainerRuntime) {
-    for (const signal of SIGNALS) process.on(signal, this.onSignal);
+    this.forgetStopAction = atStop(() => this.removeAllNow());
   }
 
   /** Remembers a container to remove; returns its name. */
@@ -50,29 +49,26 @@ export class ContainerSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const signal of SIGNALS) process.off(signal, this.onSignal);
     for (const name of this.containers) await this.runtime.remove(name);
     for (const name of this.networks) await this.runtime.removeNetwork(name);
     for (const reference of [...this.images].reverse()) await this.runtime.removeImage(reference);
     this.containers.clear();
     this.networks.clear();
     this.images.clear();
+    // Only now: should a removal above fail, the stop handler still tries again when the process ends.
+    this.forgetStopAction();
   }
 
-  private cleanupOnSignal(signal: NodeJS.Signals): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const s of SIGNALS) process.off(s, this.onSignal);
+  /** The same removal, synchronous, for the stop handler. */
+  private removeAllNow(): void {
     const run = (args: string[]): void => {
       spawnSync(this.runtime.command, args, { env: process.env, stdio: 'ignore', timeout: SIGNAL_CLEANUP_TIMEOUT_MS });
     };
     if (this.containers.size > 0) run(['rm', '--force', '--volumes', ...this.containers]);
     for (const name of this.networks) run(['network', 'rm', name]);
     for (const reference of [...this.images].reverse()) run(['image', 'rm', reference]);
-    // With no other handler left, the signal's default action (ending the process) happens as if never caught.
-    // Otherwise the others (a spinner restoring the cursor) run first, in this same emit, and then the process
-    // ends with the shell's code for the signal: whatever they do, an interrupted run does not go on.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    else setImmediate(() => process.exit(128 + (constants.signals[signal] ?? 0)));
+    this.containers.clear();
+    this.networks.clear();
+    this.images.clear();
   }
 }

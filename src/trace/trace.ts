@@ -4,11 +4,11 @@
  * executed into analysis roots (roots.ts). A check must pass under the tracer: the trace of a run that did not
  * do its job is no evidence of what the job needs.
  */
-import { chmodSync, closeSync, constants, fstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { GivenRoot } from '../analyze';
 import { ScratchifyError } from '../errors';
+import { temporaryDirectory } from '../output';
 import { findEngine, type Engine } from '../image/engine';
 import type { ImageConfig } from '../image/source';
 import { ContainerSession, describeObservation, loadImageArchive, openNetwork, requireImage, runCheck, runtimeOf, type CheckOutcome, type ContainerSpec, type LaunchWrapper, type ProbeFile } from '../probe';
@@ -118,7 +118,8 @@ export async function traceProbe(options: TraceOptions): Promise<TraceResult> {
   const tracer = options.tracer ?? (await findHostTracer());
   checkArchitecture(tracer, options.image.config.architecture);
   const session = new ContainerSession(runtime);
-  const work = mkdtempSync(join(tmpdir(), 'scratchify-trace-'));
+  const temporary = temporaryDirectory('scratchify-trace-');
+  const work = temporary.path;
   try {
     // The container's user (any uid, the image's USER) writes the logs; the private parent keeps others out.
     const logDirectory = join(work, 'log');
@@ -155,6 +156,6 @@ export async function traceProbe(options: TraceOptions): Promise<TraceResult> {
     return { checks, roots: await traceRoots(options.image.tree, checks, options.probe.source), outcomes };
   } finally {
     await session.close();
-    rmSync(work, { recursive: true, force: true });
+    temporary.remove();
   }
 }

@@ -3,8 +3,7 @@
  * generated as needed), every check of the probe runs on each through the local engine, and the two runtime
  * contracts are compared. Everything the run creates in the engine is removed at the end, also on SIGINT/SIGTERM.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseDockerfile } from '../dockerfile';
 import { ScratchifyError, UsageError } from '../errors';
@@ -22,6 +21,7 @@ import {
   requireImage,
   type ProbeFile,
 } from '../probe';
+import { temporaryDirectory } from '../output';
 import { acquireImageArchive, slim } from '../slim';
 import { resolveStages } from '../stages';
 import { compareContracts, contractOf, provenRewrites, type AccountFiles } from './contract';
@@ -74,7 +74,8 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     throw new UsageError(options.fat.kind === 'build' ? '--build needs the Dockerfile' : 'without --slim-image or --slim-dockerfile, verify runs slim on the Dockerfile: give its path');
   }
   const session = new ContainerSession(runtime);
-  const work = mkdtempSync(join(tmpdir(), 'scratchify-verify-'));
+  const temporary = temporaryDirectory('scratchify-verify-');
+  const work = temporary.path;
   try {
     const progress = options.onProgress ?? (() => undefined);
     const parsed = options.dockerfile ? parseDockerfile(options.dockerfile.text, { file: options.dockerfile.file }).dockerfile : undefined;
@@ -161,7 +162,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     };
   } finally {
     await session.close();
-    rmSync(work, { recursive: true, force: true });
+    temporary.remove();
   }
 }
 

@@ -124,7 +124,8 @@ describeWithDocker('scratchify verify', () => {
     const network = (await dockerOrThrow(['container', 'inspect', '--format', '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}', container])).trim();
     expect(network).toMatch(/^scratchify-net-[0-9a-f]+$/);
     child.kill('SIGINT');
-    expect(await exited).toBe('SIGINT');
+    // The shell's code for SIGINT (128 + 2), after the removal (src/output/cleanup.ts).
+    expect(await exited).toBe(130);
     expect((await dockerOrThrow(['ps', '--all', '--quiet', '--filter', `ancestor=${id}`])).trim()).toBe('');
     expect((await dockerOrThrow(['network', 'ls', '--quiet', '--filter', `name=^${network}$`])).trim()).toBe('');
   }, 10 * 60_000);
