@@ -1,132 +1,84 @@
 /**
- * What static analysis cannot see, and the trace can: a server whose needed plugin is chosen only by run-time
- * input. `samples/runtime-plugin` is that sample when it exists; until then a fixture made here: a Python server
- * that imports the module a request names (`GET /load?format=sqlite3`), so nothing in the image says which
- * extension module and library it will load.
- * - the static-only slim image fails the probe (verify: exit 1);
- * - the `--trace` slim image passes it (verify: exit 0);
- * - `why` names the trace as the reason the plugin is kept.
+ * What static analysis cannot see, and the trace can: samples/runtime-plugin serves `/export?format=NAME` by
+ * importing the module NAME, so nothing in its image says that the probe's request (`format=ujson`) needs the
+ * `ujson` extension module and the C++ library it links. Through the CLI, as a user runs it:
+ * - `slim` (static only): its image fails the probe — `verify` exits 1 and names the first difference;
+ * - `slim --trace probe.json`: its image passes — `verify` exits 0;
+ * - the traced module is kept with the trace's reason, its library by the static closure continued from it, and
+ *   `why` shows both.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { writeImageArchive } from '../../src/emit/image-archive';
-import { readProbeFile } from '../../src/probe';
-import { slim, type SlimResult } from '../../src/slim';
 import { runCli } from '../support/cli';
 import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, saveImage } from '../support/docker';
 
 const SAMPLE = resolve(__dirname, '../../samples/runtime-plugin');
+const DOCKERFILE = join(SAMPLE, 'Dockerfile');
+const PROBE = join(SAMPLE, 'probe.json');
+/** The module the request names (python3-ujson), and the library it is linked to (libdouble-conversion3). */
+const PLUGIN = /^\/usr\/lib\/python3\/dist-packages\/ujson\.cpython-\d+-[\w-]+\.so$/;
+const PLUGIN_LIBRARY = /^\/usr\/lib\/[\w-]+\/libdouble-conversion\.so\.3[.\d]*$/;
 
-/** The fixture's Dockerfile begins like samples/python-app's, so a warm build cache serves its package layer. */
-const FIXTURE_DOCKERFILE = `FROM debian:bookworm-slim
+interface KeptPath {
+  path: string;
+  reasons: Array<{ rule: string; detail: string; by?: string }>;
+}
 
-ENV PYTHONDONTWRITEBYTECODE=1 \\
-    PYTHONUNBUFFERED=1
-
-RUN apt-get update && \\
-    apt-get install -y --no-install-recommends python3 python3-yaml && \\
-    rm -rf /var/lib/apt/lists/*
-
-WORKDIR /opt/plugin
-COPY server.py ./
-EXPOSE 8080
-CMD ["python3", "/opt/plugin/server.py"]
-`;
-
-const FIXTURE_SERVER = `import http.server
-import importlib
-import json
-import urllib.parse
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        query = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
-        name = query.get("format", ["json"])[0]
-        try:
-            module = importlib.import_module(name)
-            status, body = 200, {"format": name, "loaded": module.__name__}
-        except ImportError as error:
-            status, body = 500, {"format": name, "error": str(error)}
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-http.server.ThreadingHTTPServer(("0.0.0.0", 8080), Handler).serve_forever()
-`;
-
-const FIXTURE_PROBE = { kind: 'http', port: 8080, path: '/load?format=sqlite3', expect: { status: 200, body: '"loaded": "sqlite3"' } };
-
-describeWithDocker('a plugin chosen at run time: static slim misses it, --trace keeps it', () => {
+describeWithDocker('a plugin chosen at run time (samples/runtime-plugin): static slim misses it, --trace keeps it', () => {
   const resources = new DockerResources();
   const work = mkdtempSync(join(tmpdir(), 'scratchify-e2e-plugin-'));
-  let context = SAMPLE;
-
-  beforeAll(() => {
-    if (existsSync(join(SAMPLE, 'Dockerfile')) && existsSync(join(SAMPLE, 'probe.json'))) return;
-    context = join(work, 'fixture');
-    mkdirSync(context);
-    writeFileSync(join(context, 'Dockerfile'), FIXTURE_DOCKERFILE);
-    writeFileSync(join(context, 'server.py'), FIXTURE_SERVER);
-    writeFileSync(join(context, 'probe.json'), `${JSON.stringify(FIXTURE_PROBE, null, 2)}\n`);
-  });
 
   afterAll(async () => {
     await resources.cleanup();
     rmSync(work, { recursive: true, force: true });
   });
 
-  test('static-only fails its probe, --trace passes, why shows the trace', async () => {
-    const dockerfilePath = join(context, 'Dockerfile');
-    const probePath = join(context, 'probe.json');
-    const dockerfile = { text: readFileSync(dockerfilePath, 'utf8'), file: dockerfilePath };
-    const fat = await buildImage(context, resources.image('scratchify-e2e-plugin:fat'));
+  test('static-only fails its probe and verify names the difference; --trace passes; why shows the trace', async () => {
+    const fat = await buildImage(SAMPLE, resources.image('scratchify-e2e-plugin:fat'));
     const archive = join(work, 'fat.tar');
     await saveImage(fat.tag, archive);
 
-    const slimImage = async (result: SlimResult, tag: string): Promise<string> => {
+    /** `scratchify slim` through the CLI, writing the slim image as a docker archive, loaded into the engine. */
+    const slimImage = async (tag: string, extra: string[]): Promise<KeptPath[]> => {
       const output = join(work, `${tag.replace(/\W/g, '-')}.tar`);
-      await writeImageArchive({ tree: result.image.tree, kept: result.analysis.kept, config: result.image.config, format: 'docker', output, reference: resources.image(tag) });
+      const report = join(work, `${tag.replace(/\W/g, '-')}.json`);
+      const run = await runCli(['slim', DOCKERFILE, '--image-archive', archive, '-o', join(work, `${tag.replace(/\W/g, '-')}.Dockerfile`), '--report', report, '--docker-archive', output, '--tag', resources.image(tag), ...extra]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
       await dockerOrThrow(['load', '--input', output]);
-      return tag;
+      return (JSON.parse(readFileSync(report, 'utf8')) as { paths: KeptPath[] }).paths;
     };
-    const staticOnly = (await slim({ dockerfile, image: { kind: 'archive', path: archive } })) as SlimResult;
-    const traced = (await slim({ dockerfile, image: { kind: 'archive', path: archive }, trace: { probe: readProbeFile(probePath) } })) as SlimResult;
-    const staticTag = await slimImage(staticOnly, 'scratchify-e2e-plugin:static');
-    const tracedTag = await slimImage(traced, 'scratchify-e2e-plugin:traced');
+    const staticKept = await slimImage('scratchify-e2e-plugin:static', []);
+    const tracedKept = await slimImage('scratchify-e2e-plugin:traced', ['--trace', PROBE]);
 
-    // What only the trace kept, and why: at least one file a check used, with the trace as its reason.
-    const staticPaths = new Set(staticOnly.analysis.kept.map((path) => path.path));
-    const added = traced.analysis.kept.filter((path) => !staticPaths.has(path.path) && path.type === 'file');
-    const keptByTrace = (path: (typeof added)[number]): boolean => path.reasons.some((reason) => reason.rule === 'trace' && /^opened at run time by check \d+ of probe\.json$/.test(reason.detail));
-    // The fixture's plugin is the sqlite3 extension module; a sample's is whatever only the trace kept.
-    const plugin = added.find((path) => keptByTrace(path) && (context === SAMPLE || /\/_sqlite3\.[^/]*\.so$/.test(path.path)));
-    expect(plugin).toBeDefined();
-    if (context !== SAMPLE) {
-      // The plugin brings its own library, which the static closure continues to from the traced root.
-      expect(added.map((path) => path.path)).toEqual(expect.arrayContaining([expect.stringMatching(/\/libsqlite3\.so\.0[.\d]*$/)]));
-    }
+    // Static analysis keeps neither the module nor its library; the trace keeps the module, the closure its library.
+    expect(staticKept.filter((path) => PLUGIN.test(path.path) || PLUGIN_LIBRARY.test(path.path))).toEqual([]);
+    const plugin = tracedKept.find((path) => PLUGIN.test(path.path));
+    expect(plugin?.reasons).toContainEqual({ rule: 'trace', detail: 'opened at run time by check 1 of probe.json' });
+    const library = tracedKept.find((path) => PLUGIN_LIBRARY.test(path.path) && path.reasons.some((reason) => reason.rule === 'elf-needed'));
+    expect(library?.reasons).toContainEqual(expect.objectContaining({ rule: 'elf-needed', by: plugin?.path }));
 
-    const failing = await runCli(['verify', '--image', fat.tag, '--slim-image', staticTag, '--probe', probePath]);
+    const failing = await runCli(['verify', '--image', fat.tag, '--slim-image', 'scratchify-e2e-plugin:static', '--probe', PROBE]);
     expect(failing.stderr).toBe('');
-    expect(failing.stdout).toMatch(/FAIL/);
-    expect(failing.stdout).toMatch(/first difference: /);
-    if (context !== SAMPLE) expect(failing.stdout).toMatch(/first difference: status: 200 on fat, 500 on slim/);
+    expect(failing.stdout).toMatch(/\n1 http GET :8080\/export\?format=ujson +pass +\d+\.\d s +FAIL +\d+\.\d s\n/);
+    expect(failing.stdout).toContain('    slim: status 400, expected 200\n');
+    expect(failing.stdout).toContain('    first difference: status: 200 on fat, 400 on slim\n');
+    expect(failing.stdout).toContain('runtime contract: the same');
+    expect(failing.stdout).toMatch(/verdict: the slim image differs from the fat one \(1 of 1 checks fail on slim\)\n$/);
     expect(failing.code).toBe(1);
 
-    const passing = await runCli(['verify', '--image', fat.tag, '--slim-image', tracedTag, '--probe', probePath]);
+    const passing = await runCli(['verify', '--image', fat.tag, '--slim-image', 'scratchify-e2e-plugin:traced', '--probe', PROBE, '--format', 'json']);
     expect(passing.stderr).toBe('');
-    expect(passing.stdout).toMatch(/verdict: the slim image behaves like the fat one/);
+    expect(JSON.parse(passing.stdout)).toMatchObject({ verdict: 'pass', exitCode: 0, contract: { same: true }, checks: [{ fat: { ok: true }, slim: { ok: true } }] });
     expect(passing.code).toBe(0);
 
-    const why = await runCli(['why', '--image-archive', archive, '--dockerfile', dockerfilePath, '--trace', probePath, plugin?.path ?? '']);
+    const pluginPath = plugin?.path ?? '';
+    const libraryPath = library?.path ?? '';
+    const why = await runCli(['why', '--image-archive', archive, '--dockerfile', DOCKERFILE, '--trace', PROBE, pluginPath, libraryPath]);
     expect(why.stderr).toBe('');
-    expect(why.stdout).toMatch(new RegExp(`${plugin?.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: trace — opened at run time by check \\d+ of probe\\.json`));
+    expect(why.stdout).toContain(`  ${pluginPath}: trace — opened at run time by check 1 of probe.json\n`);
+    expect(why.stdout).toMatch(new RegExp(`  ${libraryPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: elf-needed — [^\\n]*\\n    ${pluginPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: trace — `));
     expect(why.code).toBe(0);
   }, 20 * 60_000);
 });
