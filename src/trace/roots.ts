@@ -95,6 +95,13 @@ export async function traceRoots(tree: FileTree, checks: CheckAccesses[], probe:
   };
   for (const { check, accesses } of checks) {
     const by = `check ${check} of ${label}`;
+    // A path the check opened or executed is not also "looked up" by it: one reason says what the check did.
+    const used = new Set<string>();
+    for (const access of accesses) {
+      if (access.kind === 'stat' || access.kind === 'create') continue;
+      const path = imagePath(tree, access);
+      if (path !== undefined) used.add(path);
+    }
     for (const access of accesses) {
       const path = imagePath(tree, access);
       if (path === undefined) {
@@ -111,7 +118,7 @@ export async function traceRoots(tree: FileTree, checks: CheckAccesses[], probe:
         continue;
       }
       if (access.kind === 'stat' || access.kind === 'create') {
-        add(path, `looked up at run time by ${by}`);
+        if (!used.has(path)) add(path, `looked up at run time by ${by}`);
         continue;
       }
       add(path, `executed at run time by ${by}`);

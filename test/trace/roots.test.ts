@@ -94,6 +94,15 @@ describe('traceRoots', () => {
     ]);
   });
 
+  test('a path a check opened is not also "looked up" by it; another check looking it up says so', async () => {
+    const lookedUpThenOpened = [stat('/etc/app.conf'), open('/etc/app.conf', '/etc/app.conf'), stat('/etc/app.conf')];
+    const roots = await traceRoots(image.tree, [{ check: 1, accesses: lookedUpThenOpened }, { check: 2, accesses: [stat('/etc/app.conf')] }], 'probe.json');
+    expect(roots).toEqual([
+      { path: '/etc/app.conf', reason: { rule: 'trace', detail: 'opened at run time by check 1 of probe.json' } },
+      { path: '/etc/app.conf', reason: { rule: 'trace', detail: 'looked up at run time by check 2 of probe.json' } },
+    ]);
+  });
+
   test('a probe file name with a control character is quoted in reasons', async () => {
     const roots = await traceRoots(image.tree, [{ check: 1, accesses: [open('/etc/app.conf', '/etc/app.conf')] }], '/tmp/pro\nbe.json');
     expect(roots[0].reason.detail).toBe('opened at run time by check 1 of "pro\\nbe.json"');
