@@ -110,9 +110,11 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
         progress('slimming the fat image');
         const result = await slim({ dockerfile, target: options.target, buildArgs: options.buildArgs, keep: options.keep, image: { kind: 'archive', path: fatArchive as string }, engine, onProgress: progress });
         if (result.form !== 'exact') throw new ScratchifyError('engine', 'slim wrote the self-contained form, which cannot be verified against this image');
-        slimText = result.text;
+        // slim emits the Dockerfile unless told not to (emitDockerfile: false), which this call does not.
+        const text = result.text as string;
+        slimText = text;
         slimFile = join(work, 'Dockerfile.slim');
-        writeFileSync(slimFile, slimText);
+        writeFileSync(slimFile, text);
       }
       const context = options.context ?? (options.dockerfile && options.dockerfile.file !== '<stdin>' ? dirname(options.dockerfile.file) : dirname(options.slim.kind === 'dockerfile' ? options.slim.path : slimFile));
       const tag = session.image(`${resourceName('verify')}:slim`);

@@ -117,6 +117,7 @@ describeWithDocker('scratchify slim on every sample', () => {
       const probeFile = readProbeFile(join(context, 'probe.json'));
       const staticResult = await slim({ dockerfile: { text, file: join(context, 'Dockerfile') }, image: { kind: 'archive', path: archive } });
       if (staticResult.form !== 'exact') throw new Error('expected the exact form from an image archive');
+      if (staticResult.text === undefined) throw new Error('expected the emitted Dockerfile');
       const staticFile = join(work, `${name}.static.Dockerfile`);
       writeFileSync(staticFile, staticResult.text);
       const staticImage = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}:slim`), { dockerfile: staticFile });
@@ -130,6 +131,7 @@ describeWithDocker('scratchify slim on every sample', () => {
 
       const missed = STATIC_MISSES[name];
       let result: SlimResult = staticResult;
+      let slimText: string = staticResult.text;
       let slimFile = staticFile;
       let slimImage = staticImage;
       let verdict = staticVerdict;
@@ -141,7 +143,9 @@ describeWithDocker('scratchify slim on every sample', () => {
         // What a traced run of the probe opened is what the static closure lacked.
         const traced = await slim({ dockerfile: { text, file: join(context, 'Dockerfile') }, image: { kind: 'archive', path: archive }, trace: { probe: probeFile } });
         if (traced.form !== 'exact') throw new Error('expected the exact form from an image archive');
+        if (traced.text === undefined) throw new Error('expected the emitted Dockerfile');
         result = traced;
+        slimText = traced.text;
         slimFile = join(work, `${name}.Dockerfile`);
         writeFileSync(slimFile, traced.text);
         slimImage = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}:traced`), { dockerfile: slimFile });
@@ -152,7 +156,7 @@ describeWithDocker('scratchify slim on every sample', () => {
         });
       }
       rows.push({ sample: name, fatMb: fat.sizeBytes / 1e6, slimMb: slimImage.sizeBytes / 1e6, probe: verdict.exitCode === 0 ? 'pass' : 'FAIL' });
-      if (verdict.exitCode !== 0) throw new Error(`verify does not pass the slim image:\n${formatVerifyText(verdict)}\n--- emitted Dockerfile ---\n${result.text}`);
+      if (verdict.exitCode !== 0) throw new Error(`verify does not pass the slim image:\n${formatVerifyText(verdict)}\n--- emitted Dockerfile ---\n${slimText}`);
       expect(verdict.verdict).toBe('pass');
 
       // Lint: the fat image carries measurable waste; the emitted Dockerfile's final stage has no size finding.
@@ -161,7 +165,7 @@ describeWithDocker('scratchify slim on every sample', () => {
       for (const expected of ['unneeded-bytes', 'package-manager-in-image', 'final-stage-distribution']) expect([...fatRules]).toContain(expected);
       expect(fatLint.image?.unneededPercent).toBeGreaterThan(50);
       const sizeRules = new Set(ALL_RULES.filter((rule) => rule.meta.category === 'size').map((rule) => rule.meta.id));
-      const slimLint = lint({ dockerfile: { text: result.text, file: slimFile }, contextDir: context });
+      const slimLint = lint({ dockerfile: { text: slimText, file: slimFile }, contextDir: context });
       expect(slimLint.fatal).toBe(false);
       const slimSizeFindings = slimLint.findings.filter((finding) => sizeRules.has(finding.ruleId));
       recordFigures(name, 'lint', { unneededPercent: fatLint.image?.unneededPercent, fatLintFindings: fatLint.findings.length, slimSizeFindings: slimSizeFindings.length });
@@ -178,14 +182,14 @@ describeWithDocker('scratchify slim on every sample', () => {
       // The generated stages build with the legacy builder and with buildah too (on top of the fat image, so
       // the original stages, which are the user's own, are not rebuilt by each builder).
       const legacyFile = join(work, `${name}.legacy.Dockerfile`);
-      writeFileSync(legacyFile, slimSectionOver(text, result.text, fat.tag));
+      writeFileSync(legacyFile, slimSectionOver(text, slimText, fat.tag));
       const legacyTag = resources.image(`scratchify-e2e-slim-${name}:legacy`);
       await run('/usr/bin/docker', ['build', '-q', '-f', legacyFile, '-t', legacyTag, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' }, maxBuffer: 1 << 26 });
       const legacyResult = await runProbe(legacyTag, probe);
       if (!legacyResult.ok) throw new Error(`the slim image built by the legacy builder fails the probe:\n${legacyResult.detail}`);
 
       const buildahFile = join(work, `${name}.buildah.Dockerfile`);
-      writeFileSync(buildahFile, slimSectionOver(text, result.text, `localhost/${fat.tag}`));
+      writeFileSync(buildahFile, slimSectionOver(text, slimText, `localhost/${fat.tag}`));
       const buildahTag = `localhost/scratchify-e2e-slim-${name}:buildah`;
       const buildahArchive = join(work, `${name}.buildah.tar`);
       await run('buildah', ['pull', '-q', `docker-archive:${archive}`], { maxBuffer: 1 << 26 });
@@ -203,6 +207,7 @@ describeWithDocker('scratchify slim on every sample', () => {
       // The no-engine form: the same Dockerfile slimmed as if no engine were there, built and probed here.
       const selfContained = await slim({ dockerfile: { text, file: join(context, 'Dockerfile') }, image: { kind: 'auto' }, engine: null });
       expect(selfContained.form).toBe('self-contained');
+      if (selfContained.form !== 'self-contained') throw new Error('expected the self-contained form without an engine');
       const selfContainedFile = join(work, `${name}.self-contained.Dockerfile`);
       writeFileSync(selfContainedFile, selfContained.text);
       const collected = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}:self-contained`), { dockerfile: selfContainedFile });

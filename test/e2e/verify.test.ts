@@ -52,6 +52,7 @@ describeWithDocker('scratchify verify', () => {
     await saveImage(fatTag, archive);
     const text = readFileSync(DOCKERFILE, 'utf8');
     slimmed = (await slim({ dockerfile: { text, file: DOCKERFILE }, image: { kind: 'archive', path: archive } })) as SlimResult;
+    if (slimmed.text === undefined) throw new Error('expected the emitted Dockerfile');
     writeFileSync(join(work, 'Dockerfile.slim'), slimmed.text);
     // A long-running container whose healthcheck is the sample's program (it exits 0 when it can hash its argument).
     const context = join(work, 'health');
