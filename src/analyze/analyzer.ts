@@ -217,6 +217,11 @@ export function defaultRules(): RuleSet {
   return (require('./rules') as typeof import('./rules')).DEFAULT_RULES;
 }
 
+/** The rules of a `--trace-only` analysis: the given roots and their ELF and system-file closure (rules/index.ts). */
+export function closureRules(): RuleSet {
+  return (require('./rules') as typeof import('./rules')).CLOSURE_RULES;
+}
+
 export async function analyze(input: AnalysisInput, options: AnalyzeOptions = {}, rules: RuleSet = defaultRules()): Promise<Analysis> {
   const run = new AnalysisRun(input.tree, input.config, options.onProgress);
   for (const rule of rules.imageRules) {

@@ -4,8 +4,8 @@
  */
 import { openImage, type LoadedImage } from '../image/open-image';
 import type { ResolveOptions } from '../stages';
-import { analyze, defaultRules } from './analyzer';
-import type { Analysis, ApplicationCopy } from './types';
+import { analyze, defaultRules, type RuleSet } from './analyzer';
+import type { Analysis, ApplicationCopy, GivenRoot } from './types';
 
 export interface DockerfileContext extends ResolveOptions {
   text: string;
@@ -15,6 +15,10 @@ export interface DockerfileContext extends ResolveOptions {
 export interface ImageAnalysisOptions {
   dockerfile?: DockerfileContext;
   keep?: string[];
+  /** Roots with their own reasons (see AnalyzeOptions.roots). */
+  roots?: GivenRoot[];
+  /** Default: every rule; `closureRules()` for an analysis of the given roots only. */
+  rules?: RuleSet;
   onProgress?: (message: string) => void;
 }
 
@@ -44,7 +48,7 @@ export function applicationCopies(context: DockerfileContext): ApplicationCopy[]
 export async function analyzeLoadedImage(image: LoadedImage, options: ImageAnalysisOptions = {}): Promise<Analysis> {
   const keep = [...(options.keep ?? []), ...(options.dockerfile ? keepComments(options.dockerfile.text) : [])];
   const application = options.dockerfile ? applicationCopies(options.dockerfile) : [];
-  return analyze({ tree: image.tree, config: image.config }, { keep, application, onProgress: options.onProgress });
+  return analyze({ tree: image.tree, config: image.config }, { keep, application, roots: options.roots, onProgress: options.onProgress }, options.rules);
 }
 
 /** Opens a `docker save` archive, OCI layout or archive, or root directory, and analyzes it. */

@@ -123,8 +123,16 @@ export interface ApplicationCopy {
   line: number;
 }
 
+/** A path the caller knows the program needs, kept as a root with the caller's reason (e.g. seen opened at run time by a probe's check). */
+export interface GivenRoot {
+  path: string;
+  reason: Reason;
+}
+
 /** Options of one analysis run. */
 export interface AnalyzeOptions {
+  /** Extra roots, each with its own reason; the analysis continues from them like from the entrypoint. */
+  roots?: GivenRoot[];
   /** Extra paths to keep, as globs over image paths (`--keep`, `# scratchify keep=`). */
   keep?: string[];
   /** What the final stage's COPY/ADD instructions wrote (the application), destinations absolute. */

@@ -10,6 +10,7 @@ import { printable } from '../format/printable';
 import type { ImageInputOptions } from './commands/analyze';
 import type { LintCommandOptions } from './commands/lint';
 import type { SlimCommandOptions } from './commands/slim';
+import type { VerifyCommandOptions } from './commands/verify';
 import { collect } from './inputs';
 import { VERSION } from '../version';
 
@@ -41,9 +42,10 @@ Examples:
   $ scratchify stages app/Dockerfile --target build --build-arg VERSION=1.2
   $ scratchify stages --json | jq .contract    # the final stage's runtime contract
   $ scratchify lint --format sarif -o scratchify.sarif   # fat-image findings for code scanning
+  $ scratchify verify Dockerfile --probe probe.json   # run the probe on the fat and the slim image
 
-Exit codes: 0 success, 1 findings at or above the threshold (lint), 2 usage or input error,
-130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (temporary files removed).`,
+Exit codes: 0 success, 1 findings at or above the threshold (lint) or a slim image that differs (verify),
+2 usage or input error, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (temporary files removed).`,
     )
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(printableLines(text)) });
@@ -64,6 +66,9 @@ Exit codes: 0 success, 1 findings at or above the threshold (lint), 2 usage or i
     .option('--oci-archive <file>', 'also write the slim image itself as an OCI archive (no builder needed)')
     .option('--docker-archive <file>', 'also write the slim image itself as a docker load archive')
     .option('--tag <ref>', 'image name for --oci-archive/--docker-archive (default: latest)')
+    .option('--trace <probe.json>', "also keep what the probe's checks open and execute, traced in the image with the host's strace")
+    .option('--trace-only', 'with --trace: keep only the traced files and their ELF and system-file closure (tighter, riskier)')
+    .option('--trace-network <host|name>', 'with --trace: how checks reach a server (default: a network made for the run)')
     .addHelpText(
       'after',
       `
@@ -74,7 +79,8 @@ Examples:
   $ scratchify slim Dockerfile -o Dockerfile.slim && docker build -f Dockerfile.slim .
   $ docker save myapp -o myapp.tar && scratchify slim --image-archive myapp.tar -o Dockerfile.slim
   $ scratchify slim --build --target runtime --build-arg VERSION=1.2 --keep '/usr/share/zoneinfo/**'
-  $ scratchify slim --image-archive myapp.tar --docker-archive slim.tar --tag myapp:slim && docker load -i slim.tar`,
+  $ scratchify slim --image-archive myapp.tar --docker-archive slim.tar --tag myapp:slim && docker load -i slim.tar
+  $ scratchify slim Dockerfile --trace probe.json -o Dockerfile.slim   # also keep what the probe's run opens`,
     )
     .action(async (dockerfile: string, options: SlimCommandOptions) => {
       const { runSlim } = require('./commands/slim') as typeof import('./commands/slim');
@@ -108,6 +114,9 @@ Examples:
       .option('--target <stage>', 'the Dockerfile stage the image was built from (default: the last)')
       .addOption(new Option('--build-arg <name=value>', 'a build argument the image was built with (repeatable)').argParser(collect).default([]))
       .addOption(new Option('--keep <glob>', 'also keep image paths matching this glob (repeatable)').argParser(collect).default([]))
+      .option('--trace <probe.json>', "also keep what the probe's checks open and execute (runs the --image-archive image with the host's strace)")
+      .option('--trace-only', 'with --trace: keep only the traced files and their ELF and system-file closure')
+      .option('--trace-network <host|name>', 'with --trace: how checks reach a server (default: a network made for the run)')
       .option('--json', 'print JSON');
 
   imageOptions(
@@ -121,7 +130,8 @@ Examples:
       `
 Examples:
   $ docker save myapp:latest -o myapp.tar && scratchify analyze --image-archive myapp.tar Dockerfile
-  $ scratchify analyze --rootfs ./rootfs --keep '/usr/share/myapp/**' --json > kept.json`,
+  $ scratchify analyze --rootfs ./rootfs --keep '/usr/share/myapp/**' --json > kept.json
+  $ scratchify analyze --image-archive myapp.tar --trace probe.json   # static closure plus what the probe opened`,
     )
     .action(async (dockerfile: string | undefined, options: ImageInputOptions) => {
       const { runAnalyze } = require('./commands/analyze') as typeof import('./commands/analyze');
@@ -141,6 +151,7 @@ Examples:
 Examples:
   $ scratchify why --image-archive myapp.tar /usr/lib/x86_64-linux-gnu/libssl.so.3
   $ scratchify why --image-archive myapp.tar --dockerfile Dockerfile /etc/passwd /tmp
+  $ scratchify why --image-archive myapp.tar --trace probe.json /usr/lib/myapp/plugins/png.so
 
 Exit code 1 when a path is not kept.`,
     )
@@ -149,6 +160,44 @@ Exit code 1 when a path is not kept.`,
       const { output, allKept } = await runWhy(paths, options);
       process.stdout.write(output);
       if (!allKept) process.exitCode = EXIT_FINDINGS;
+    });
+
+  cli
+    .command('verify')
+    .description('run a probe on the fat and the slim image through the local engine and compare them, check by check')
+    .argument('[dockerfile]', 'the Dockerfile: to build the fat image and, without a slim image, to generate one (default: ./Dockerfile)')
+    .option('--probe <probe.json>', "the checks (docs/probe.md); default: the fat image's HEALTHCHECK")
+    .option('--image-archive <file>', 'the fat image: a docker save archive, loaded for the run')
+    .option('--image <ref>', 'the fat image: an image the engine has')
+    .option('--build', 'the fat image: build the Dockerfile target (the default when no fat image is given)')
+    .option('--slim-image <ref>', 'the slim image: an image the engine has')
+    .option('--slim-dockerfile <file>', 'the slim image: build this Dockerfile (default: run slim and build what it writes); with --slim-image, the Dockerfile it was built from')
+    .option('--target <stage>', 'target stage (default: the last stage)')
+    .addOption(new Option('--build-arg <name=value>', 'build argument, for both builds (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--keep <glob>', 'for a generated slim Dockerfile: also keep these paths (repeatable)').argParser(collect).default([]))
+    .option('--context <dir>', "build context (default: the Dockerfile's directory)")
+    .option('--network <host|name>', 'how checks reach a server: host, none or a network name (default: a network made for the run)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText(
+      'after',
+      `
+Runs every check on the fat and on the slim image (docker, then podman), compares their runtime contracts, and
+prints a table check x image with durations and, on failure, the first difference. Containers, the network and
+images it loads or builds are removed at the end, also on Ctrl-C.
+
+Exit codes: 0 every check passes on both and the contracts match, 1 the slim image differs,
+2 usage or engine error, or the fat image fails its own probe.
+
+Examples:
+  $ scratchify verify Dockerfile --probe probe.json                      # build, slim, build slim, compare
+  $ scratchify verify --image myapp:latest --slim-image myapp:slim --probe probe.json --format json
+  $ scratchify verify --image-archive app.tar --slim-dockerfile Dockerfile.slim Dockerfile --network host`,
+    )
+    .action(async (dockerfile: string | undefined, options: VerifyCommandOptions) => {
+      const { runVerify } = require('./commands/verify') as typeof import('./commands/verify');
+      const { output, code } = await runVerify(dockerfile, options);
+      process.stdout.write(output);
+      process.exitCode = code;
     });
 
   cli

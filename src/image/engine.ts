@@ -138,23 +138,29 @@ async function buildahEngine(command: string): Promise<Engine | undefined> {
 
 /**
  * The first engine that answers: `SCRATCHIFY_DOCKER` if set, each `docker` on PATH (preferring one that can
- * build with BuildKit), then podman, then buildah.
+ * build with BuildKit), then podman, then buildah. `SCRATCHIFY_ENGINE=docker|podman|buildah` looks for that one
+ * only, and `SCRATCHIFY_ENGINE=none` finds none (as on a machine without an engine).
  */
 export async function findEngine(): Promise<Engine | undefined> {
+  const only = process.env.SCRATCHIFY_ENGINE || undefined;
+  if (only !== undefined && !['docker', 'podman', 'buildah', 'none'].includes(only)) {
+    throw new ScratchifyError('engine', `SCRATCHIFY_ENGINE=${only}: expected docker, podman, buildah or none`);
+  }
+  const wanted = (name: Engine['name']): boolean => only === undefined || only === name;
   const dockers = [...(process.env.SCRATCHIFY_DOCKER ? [process.env.SCRATCHIFY_DOCKER] : []), ...onPath('docker'), '/usr/bin/docker'];
   let legacy: Engine | undefined;
   for (const command of [...new Set(dockers)]) {
-    if (!existsSync(command)) continue;
+    if (!wanted('docker') || !existsSync(command)) continue;
     const engine = await dockerEngine(command);
     if (engine?.builder === 'buildkit') return engine;
     legacy ??= engine;
   }
   if (legacy) return legacy;
-  for (const command of onPath('podman')) {
+  for (const command of wanted('podman') ? onPath('podman') : []) {
     const engine = await podmanEngine(command);
     if (engine) return engine;
   }
-  for (const command of onPath('buildah')) {
+  for (const command of wanted('buildah') ? onPath('buildah') : []) {
     const engine = await buildahEngine(command);
     if (engine) return engine;
   }

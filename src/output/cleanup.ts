@@ -5,6 +5,10 @@
  * synchronously, says so in one line, and exits with the code a shell gives for that signal (128 + its number:
  * 130, 143, 129). The same removal runs on any other exit (`process.exit` on a closed pipe, say).
  *
+ * What is not a path — containers and networks a run made in the container engine — registers a synchronous stop
+ * action (`atStop`); actions run before the paths are removed, since a container may still hold a directory
+ * mounted. One handler for every kind of leftover, so no handler can end the process before another has run.
+ *
  * The handlers are installed only while something is registered, so a library user's process keeps its own
  * signal behaviour otherwise. Paths are registered before they are created, and created by synchronous calls:
  * a signal's handler runs between two turns of the event loop, so it never meets a path half-made.
@@ -16,6 +20,11 @@ import { join } from 'node:path';
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 const registered = new Set<string>();
+const actions = new Set<() => void>();
+
+function pending(): number {
+  return registered.size + actions.size;
+}
 
 function removeQuietly(path: string): void {
   try {
@@ -26,6 +35,14 @@ function removeQuietly(path: string): void {
 }
 
 function removeAll(): void {
+  for (const action of [...actions]) {
+    try {
+      action();
+    } catch {
+      // The other actions and the paths are still removed.
+    }
+  }
+  actions.clear();
   for (const path of registered) removeQuietly(path);
   registered.clear();
   uninstall();
@@ -49,7 +66,7 @@ function uninstall(): void {
 
 /** Registers `path` (a file or a directory) for removal should the process stop before it is removed. */
 export function removeOnStop(path: string): void {
-  if (registered.size === 0) install();
+  if (pending() === 0) install();
   registered.add(path);
 }
 
@@ -61,7 +78,19 @@ export function removeNow(path: string): void {
 
 /** Forgets `path` without removing it: it has become an output (renamed into place). */
 export function forget(path: string): void {
-  if (registered.delete(path) && registered.size === 0) uninstall();
+  if (registered.delete(path) && pending() === 0) uninstall();
+}
+
+/**
+ * Registers a synchronous `action` to run should the process stop (a signal, or an exit) before the returned
+ * function is called; calling it forgets the action without running it, once the work has been undone normally.
+ */
+export function atStop(action: () => void): () => void {
+  if (pending() === 0) install();
+  actions.add(action);
+  return () => {
+    if (actions.delete(action) && pending() === 0) uninstall();
+  };
 }
 
 /** A new directory under the OS temporary directory, removed on stop; `remove` removes it when the work is done. */

@@ -77,6 +77,10 @@ function phrase(reason: Reason, byPath: Map<string, KeptPath>): string {
     return line ? `the application (Dockerfile line ${line[1]})` : 'the application';
   }
   if (rule === 'keep') return `kept on request (${reason.detail})`;
+  if (rule === 'trace') {
+    const check = /by (check \d+ of .+)$/.exec(reason.detail);
+    return check ? `used at run time by ${check[1]}` : 'used at run time by a traced check';
+  }
   if (rule === 'script-command' || rule.endsWith('-shell-command')) return `commands run by ${reason.by ?? 'a script'}`;
   if (rule.startsWith('shebang') || rule === 'shell-script') return `interpreter of ${reason.by ?? 'a script'}`;
   return reason.by ? `${rule} for ${reason.by}` : rule;
@@ -86,7 +90,10 @@ function phrase(reason: Reason, byPath: Map<string, KeptPath>): string {
 function groupComment(members: KeptPath[], byPath: Map<string, KeptPath>): string {
   const counts = new Map<string, number>();
   for (const member of members) {
-    const reason = member.reasons.find((r) => r.rule !== 'parent' && r.rule !== 'symlink') ?? member.reasons[0];
+    // A file the static closure keeps is described by that reason even when a trace saw it too, so a traced
+    // Dockerfile differs from the static one only where the trace added files.
+    const named = member.reasons.filter((r) => r.rule !== 'parent' && r.rule !== 'symlink');
+    const reason = named.find((r) => r.rule !== 'trace') ?? named[0] ?? member.reasons[0];
     const text = phrase(reason, byPath);
     counts.set(text, (counts.get(text) ?? 0) + 1);
   }

@@ -3,7 +3,7 @@
  * archive, from the local engine by reference, or by building the target; analyzes it; plans; emits.
  */
 import { dirname } from 'node:path';
-import { analyzeLoadedImage, type Analysis } from '../analyze';
+import { analyzeLoadedImage, closureRules, type Analysis, type GivenRoot } from '../analyze';
 import { parseDockerfile } from '../dockerfile';
 import { emitDockerfile, emitSelfContained, visible } from '../emit/dockerfile';
 import { UsageError } from '../errors';
@@ -11,13 +11,26 @@ import { openImage, type LoadedImage } from '../image';
 import { acquireImageArchive, NoEngineError, type AcquireOptions } from './acquire';
 import type { ImageConfig } from '../image/source';
 import { buildPlan, type SlimPlan } from '../plan';
+import { findEngine } from '../image/engine';
+import { runtimeOf, type ProbeFile } from '../probe';
+import { findHostTracer, traceProbe } from '../trace';
 import { temporaryDirectory } from '../output';
 import { resolveStages, type RuntimeContract } from '../stages';
+
+/** `--trace probe.json`: run the probe's checks on the image under a tracer and keep what they use. */
+export interface TraceRequest {
+  probe: ProbeFile;
+  /** `--trace-only`: keep only the traced files and their ELF and system-file closure. */
+  only?: boolean;
+  /** How the checks reach a server (`verify --network`). */
+  network?: string;
+}
 
 export interface SlimOptions extends AcquireOptions {
   dockerfile: { text: string; file: string };
   target?: string;
   keep?: string[];
+  trace?: TraceRequest;
   /**
    * False when only the image archives are wanted: the Dockerfile is then not emitted, so a name it could not
    * state exactly (a non-UTF-8 name) refuses nothing the archives can carry.
@@ -99,6 +112,10 @@ async function hasGnuCp(image: LoadedImage): Promise<boolean> {
 export async function slim(options: SlimOptions): Promise<SlimOutcome> {
   const { dockerfile } = parseDockerfile(options.dockerfile.text, { file: options.dockerfile.file });
   const graph = resolveStages(dockerfile, { target: options.target, buildArgs: options.buildArgs });
+  // Tracing needs strace and an engine that runs containers: say so before building or reading anything.
+  const traceEngine = options.trace ? (options.engine === undefined ? await findEngine() : options.engine) : undefined;
+  if (options.trace) runtimeOf(traceEngine);
+  const tracer = options.trace ? await findHostTracer() : undefined;
   // Registered with the cleanup of src/output/, so a signal does not leave it behind.
   const work = temporaryDirectory('scratchify-slim-');
   let handedOver = false;
@@ -123,9 +140,16 @@ export async function slim(options: SlimOptions): Promise<SlimOutcome> {
         line: dockerfile.stages[graph.target].from.range.startLine,
       });
     }
+    let roots: GivenRoot[] | undefined;
+    if (options.trace) {
+      const run = options.image.kind === 'reference' ? options.image : { kind: 'archive' as const, path: location };
+      roots = (await traceProbe({ probe: options.trace.probe, image, run, network: options.trace.network, engine: traceEngine, tracer, onProgress: options.onProgress })).roots;
+    }
     const analysis = await analyzeLoadedImage(image, {
       keep: options.keep,
       dockerfile: { text: options.dockerfile.text, file: options.dockerfile.file, target: options.target, buildArgs: options.buildArgs },
+      roots,
+      rules: options.trace?.only ? closureRules() : undefined,
       onProgress: options.onProgress,
     });
     const hasShell = hasSkeletonTools(image);

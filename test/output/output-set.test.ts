@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { ScratchifyError, UsageError } from '../../src/errors';
-import { OutputSet, temporaryDirectory } from '../../src/output';
+import { OutputSet, atStop, temporaryDirectory } from '../../src/output';
 import { tempDir } from '../image/image-builder';
 
 let dir: string;
@@ -147,5 +147,20 @@ describe('cleanup on signals', () => {
     expect(handlers()).toEqual(before);
     expect(fs.existsSync(work.path)).toBe(false);
     expect(listing()).toEqual([]);
+  });
+
+  it('keeps the handlers while a stop action is registered, and forgets the action without running it', () => {
+    const before = handlers();
+    let ran = 0;
+    const forgetAction = atStop(() => ran++);
+    expect(handlers()).toEqual(before.map((count) => count + 1));
+    const work = temporaryDirectory('scratchify-output-test-');
+    forgetAction();
+    expect(handlers()).toEqual(before.map((count) => count + 1));
+    work.remove();
+    expect(handlers()).toEqual(before);
+    forgetAction();
+    expect(handlers()).toEqual(before);
+    expect(ran).toBe(0);
   });
 });

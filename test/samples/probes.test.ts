@@ -19,17 +19,17 @@ describe('probe.json files', () => {
 
 describe('parseProbe', () => {
   test.each([
-    [{ kind: 'command' }, /"expect" must be an object/],
-    [{ kind: 'shell', expect: {} }, /"kind" must be "command" or "http"/],
-    [{ kind: 'command', args: 'ls', expect: {} }, /"args" must be an array of strings/],
-    [{ kind: 'command', env: { A: 1 }, expect: {} }, /"env" must map names to strings/],
-    [{ kind: 'command', expect: { stdout: '(' } }, /"expect.stdout" is not a valid regular expression/],
-    [{ kind: 'command', timeoutMs: -5, expect: {} }, /"timeoutMs" must be a positive integer/],
-    [{ kind: 'http', expect: {} }, /"port" must be a TCP port number/],
-    [{ kind: 'http', port: 70000, expect: {} }, /"port" must be a TCP port number/],
-    [{ kind: 'http', port: 80, path: 'index.html', expect: {} }, /"path" must be a string starting with "\/"/],
-    [{ kind: 'http', port: 80, expect: { headers: { 'x-a': '[' } } }, /"expect.headers.x-a" is not a valid/],
-    [[], /must be a JSON object/],
+    [{ kind: 'command' }, /expect: is required/],
+    [{ kind: 'shell', expect: {} }, /kind: must be one of "command", "http", "tcp", "exec"/],
+    [{ kind: 'command', args: 'ls', expect: {} }, /args: must be an array/],
+    [{ kind: 'command', env: { A: 1 }, expect: {} }, /env\.A: must be a string/],
+    [{ kind: 'command', expect: { stdout: '(' } }, /expect\.stdout: is not a valid regular expression/],
+    [{ kind: 'command', timeoutMs: -5, expect: {} }, /timeoutMs: must be an integer from 1 to 3600000/],
+    [{ kind: 'http', expect: {} }, /port: is required/],
+    [{ kind: 'http', port: 70000, expect: {} }, /port: must be an integer from 1 to 65535/],
+    [{ kind: 'http', port: 80, path: 'index.html', expect: {} }, /path: must be a request target starting with "\/"/],
+    [{ kind: 'http', port: 80, expect: { headers: { 'x-a': '[' } } }, /expect\.headers\.x-a: is not a valid/],
+    [[], /must be an object/],
   ])('refuses %j', (value, message) => {
     expect(() => parseProbe(value, 'test probe')).toThrow(message);
   });

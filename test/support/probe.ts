@@ -1,73 +1,27 @@
 /**
- * Behaviour probes: what "this image still works" means for a sample, as data (`samples/<name>/probe.json`,
- * schema in `samples/README.md`), and the runner that checks an image against one.
- *
- * The runner puts nothing into the image under test and needs nothing from it beyond its own program, because
- * the same probe must pass on the fat image and on the FROM-scratch image scratchify emits (no shell, no curl).
- * HTTP probes therefore talk to the server from a second container, {@link PROBE_CLIENT_IMAGE}, that joins the
- * server's network namespace: the server runs with `--network none`, so all traffic stays on its loopback and
- * no port is ever published.
+ * The samples' probes for the end-to-end suites, through the product's own format and runner (src/probe): one
+ * loader, one runner. What stays here is the tests' older single-check view of a probe (`loadProbe` gives the
+ * check of a one-check file, `runProbe` a pass/fail with what was seen) and the raw HTTP reader the strace oracle
+ * uses for the response its bash client reads (test/support/working-set.ts).
  */
-import { readFileSync } from 'fs';
 import {
-  DockerResources,
-  containerLogs,
-  docker,
-  isRunning,
-  runContainer,
-  startContainer,
-  uniqueName,
-} from './docker';
-
-/** Image whose bash (`/dev/tcp`) and coreutils make the HTTP request; one of the offline base images. */
-export const PROBE_CLIENT_IMAGE = 'debian:bookworm-slim';
+  DEFAULT_CHECK_TIMEOUT_MS,
+  describeObservation,
+  parseProbeFile,
+  probeImage,
+  readProbeFile,
+  type Check,
+  type CommandCheck,
+  type HttpCheck,
+  type ProbeFile,
+} from '../../src/probe';
 
 /** Default time a probe may take: for a command, its whole run; for HTTP, until the server answers. */
-export const DEFAULT_PROBE_TIMEOUT_MS = 30_000;
+export const DEFAULT_PROBE_TIMEOUT_MS = DEFAULT_CHECK_TIMEOUT_MS;
 
-/** How the container under test is started; shared by both probe kinds. */
-export interface ProbeLaunch {
-  /** Replaces the image's CMD; the ENTRYPOINT stays, as with `docker run IMAGE ARGS…`. */
-  args?: string[];
-  /** Extra environment variables. */
-  env?: Record<string, string>;
-  /** Overrides the image's USER. */
-  user?: string;
-  /** Limit for the probe; default {@link DEFAULT_PROBE_TIMEOUT_MS}. */
-  timeoutMs?: number;
-}
-
-/** Run the image's program to completion and check how it ended. */
-export interface CommandProbe extends ProbeLaunch {
-  kind: 'command';
-  expect: {
-    /** Default 0. */
-    exitCode?: number;
-    /** JavaScript regular expression (no flags) that must match somewhere in stdout. */
-    stdout?: string;
-    /** JavaScript regular expression (no flags) that must match somewhere in stderr. */
-    stderr?: string;
-  };
-}
-
-/** Start the image as a server and check one HTTP/1.0 GET against it. */
-export interface HttpProbe extends ProbeLaunch {
-  kind: 'http';
-  /** Port the server listens on inside its container. */
-  port: number;
-  /** Request target; default `/`. */
-  path?: string;
-  expect: {
-    /** Default 200. */
-    status?: number;
-    /** Regular expression that must match somewhere in the response body. */
-    body?: string;
-    /** Header name (any case) → regular expression its value must match. */
-    headers?: Record<string, string>;
-  };
-}
-
-/** What correct behaviour of a sample looks like. */
+export type CommandProbe = CommandCheck;
+export type HttpProbe = HttpCheck;
+/** The kinds the samples and the strace oracle use. */
 export type Probe = CommandProbe | HttpProbe;
 
 /** The verdict of one probe run; `detail` says what was seen, for test failure messages and reports. */
@@ -76,159 +30,35 @@ export interface ProbeResult {
   detail: string;
 }
 
-/** Validate parsed JSON as a {@link Probe}; throws naming the first bad field. */
+function single(file: ProbeFile): Probe {
+  const [check] = file.checks;
+  if (file.checks.length !== 1 || (check.kind !== 'command' && check.kind !== 'http')) {
+    throw new Error(`${file.source}: the test suites' single-check view takes one command or http check; use readProbeFile for the rest`);
+  }
+  return check;
+}
+
+/** Validate parsed JSON as a one-check probe; throws naming the file and the first bad field. */
 export function parseProbe(value: unknown, source = 'probe'): Probe {
-  const fail = (why: string): never => {
-    throw new Error(`${source}: ${why}`);
-  };
-  if (!isRecord(value)) return fail('must be a JSON object');
-  if (!isRecord(value.expect)) return fail('"expect" must be an object');
-  if (value.args !== undefined && !isStringArray(value.args)) fail('"args" must be an array of strings');
-  if (value.env !== undefined && !isStringRecord(value.env)) fail('"env" must map names to strings');
-  if (value.user !== undefined && typeof value.user !== 'string') fail('"user" must be a string');
-  if (value.timeoutMs !== undefined && !isPositiveInteger(value.timeoutMs)) fail('"timeoutMs" must be a positive integer');
-  const expect = value.expect;
-  const checkRegex = (field: string) => {
-    const pattern = expect[field];
-    if (pattern === undefined) return;
-    if (typeof pattern !== 'string') fail(`"expect.${field}" must be a string`);
-    try {
-      new RegExp(pattern as string);
-    } catch (error) {
-      fail(`"expect.${field}" is not a valid regular expression: ${(error as Error).message}`);
-    }
-  };
-  switch (value.kind) {
-    case 'command':
-      if (expect.exitCode !== undefined && !Number.isInteger(expect.exitCode)) fail('"expect.exitCode" must be an integer');
-      checkRegex('stdout');
-      checkRegex('stderr');
-      return value as unknown as CommandProbe;
-    case 'http':
-      if (!isPositiveInteger(value.port) || (value.port as number) > 65535) fail('"port" must be a TCP port number');
-      if (value.path !== undefined && (typeof value.path !== 'string' || !value.path.startsWith('/'))) {
-        fail('"path" must be a string starting with "/"');
-      }
-      if (expect.status !== undefined && !isPositiveInteger(expect.status)) fail('"expect.status" must be an integer');
-      checkRegex('body');
-      if (expect.headers !== undefined) {
-        if (!isStringRecord(expect.headers)) fail('"expect.headers" must map header names to strings');
-        for (const [name, pattern] of Object.entries(expect.headers as Record<string, string>)) {
-          try {
-            new RegExp(pattern);
-          } catch (error) {
-            fail(`"expect.headers.${name}" is not a valid regular expression: ${(error as Error).message}`);
-          }
-        }
-      }
-      return value as unknown as HttpProbe;
-    default:
-      return fail('"kind" must be "command" or "http"');
-  }
+  return single(parseProbeFile(value, source));
 }
 
-/** Read and validate a `probe.json`. */
+/** Read and validate a one-check `probe.json`. */
 export function loadProbe(file: string): Probe {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
-  }
-  return parseProbe(parsed, file);
+  return single(readProbeFile(file));
 }
 
-/** Check `image` against `probe`. Never throws for a misbehaving image: that is a result with `ok: false`. */
-export async function runProbe(image: string, probe: Probe): Promise<ProbeResult> {
-  return probe.kind === 'command' ? runCommandProbe(image, probe) : runHttpProbe(image, probe);
-}
-
-async function runCommandProbe(image: string, probe: CommandProbe): Promise<ProbeResult> {
-  const timeoutMs = probe.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
-  let run;
+/** Check `image` against a probe (every check of a file, or one check) with the product's runner. */
+export async function runProbe(image: string, probe: Check | ProbeFile): Promise<ProbeResult> {
+  const file: ProbeFile = 'checks' in probe ? probe : { source: 'probe', version: 1, checks: [probe] };
+  let outcomes;
   try {
-    run = await runContainer(image, { args: probe.args, env: probe.env, user: probe.user, timeoutMs });
+    outcomes = await probeImage(image, file);
   } catch (error) {
     return { ok: false, detail: (error as Error).message };
   }
-  const seen = `exit ${run.exitCode}\n--- stdout ---\n${clip(run.stdout)}\n--- stderr ---\n${clip(run.stderr)}`;
-  if (run.timedOut) return { ok: false, detail: `did not finish within ${timeoutMs} ms\n${seen}` };
-  const problems: string[] = [];
-  const wantExit = probe.expect.exitCode ?? 0;
-  if (run.exitCode !== wantExit) problems.push(`exit code ${run.exitCode}, expected ${wantExit}`);
-  if (probe.expect.stdout !== undefined && !new RegExp(probe.expect.stdout).test(run.stdout)) {
-    problems.push(`stdout does not match /${probe.expect.stdout}/`);
-  }
-  if (probe.expect.stderr !== undefined && !new RegExp(probe.expect.stderr).test(run.stderr)) {
-    problems.push(`stderr does not match /${probe.expect.stderr}/`);
-  }
-  return { ok: problems.length === 0, detail: [...problems, seen].join('\n') };
-}
-
-/**
- * The client side of an HTTP probe, run by bash in {@link PROBE_CLIENT_IMAGE}. It retries the connect until
- * the server listens (servers take a moment to bind), sends one HTTP/1.0 request (so no server answers with
- * chunked encoding or keeps the connection open) and copies the raw response to stdout. Exit 97 means the port
- * never opened. Port and path arrive as positional arguments, never spliced into the script.
- */
-const HTTP_CLIENT_SCRIPT = [
-  'port=$1; target=$2; deadline=$(( $(date +%s) + $3 ))',
-  'until exec 3<>"/dev/tcp/127.0.0.1/$port"; do',
-  '  [ "$(date +%s)" -lt "$deadline" ] || exit 97',
-  '  sleep 0.2',
-  'done 2>/dev/null',
-  "printf 'GET %s HTTP/1.0\\r\\nHost: localhost\\r\\nUser-Agent: scratchify-probe\\r\\nAccept: */*\\r\\n\\r\\n' \"$target\" >&3",
-  'timeout 10 cat <&3 || true',
-].join('\n');
-
-async function runHttpProbe(image: string, probe: HttpProbe): Promise<ProbeResult> {
-  const timeoutMs = probe.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
-  const resources = new DockerResources();
-  try {
-    let server: string;
-    try {
-      server = resources.container(
-        await startContainer(image, { args: probe.args, env: probe.env, user: probe.user, name: uniqueName('srv') }),
-      );
-    } catch (error) {
-      return { ok: false, detail: (error as Error).message };
-    }
-    const client = await docker(
-      [
-        'run', '--rm', '--name', resources.container(uniqueName('probe')),
-        '--network', `container:${server}`,
-        '--entrypoint', 'bash', PROBE_CLIENT_IMAGE,
-        '-c', HTTP_CLIENT_SCRIPT, 'probe', String(probe.port), probe.path ?? '/', String(Math.ceil(timeoutMs / 1000)),
-      ],
-      { timeoutMs: timeoutMs + 30_000 },
-    );
-    const serverState = async () =>
-      `server ${(await isRunning(server)) ? 'still running' : 'exited'}; its log:\n${clip(await containerLogs(server))}`;
-    if (client.exitCode !== 0) {
-      const why =
-        client.exitCode === 97
-          ? `nothing listened on port ${probe.port} within ${timeoutMs} ms`
-          : `probe client failed (exit ${client.exitCode}): ${clip(client.stderr)}`;
-      return { ok: false, detail: `${why}\n${await serverState()}` };
-    }
-    const response = parseHttpResponse(client.stdout);
-    if (!response) return { ok: false, detail: `not an HTTP response:\n${clip(client.stdout)}\n${await serverState()}` };
-    const problems: string[] = [];
-    const wantStatus = probe.expect.status ?? 200;
-    if (response.status !== wantStatus) problems.push(`status ${response.status}, expected ${wantStatus}`);
-    for (const [name, pattern] of Object.entries(probe.expect.headers ?? {})) {
-      const value = response.headers.get(name.toLowerCase());
-      if (value === undefined) problems.push(`no ${name} header`);
-      else if (!new RegExp(pattern).test(value)) problems.push(`header ${name}: ${value} does not match /${pattern}/`);
-    }
-    if (probe.expect.body !== undefined && !new RegExp(probe.expect.body).test(response.body)) {
-      problems.push(`body does not match /${probe.expect.body}/`);
-    }
-    const seen = `GET ${probe.path ?? '/'} → ${response.statusLine}\n${clip(response.body)}`;
-    return { ok: problems.length === 0, detail: [...problems, seen].join('\n') };
-  } finally {
-    await resources.cleanup();
-  }
+  const detail = outcomes.map((outcome) => [...outcome.failures, describeObservation(outcome.observation)].join('\n')).join('\n\n');
+  return { ok: outcomes.every((outcome) => outcome.ok), detail };
 }
 
 /** A parsed HTTP/1.x response. */
@@ -275,24 +105,4 @@ function decodeChunked(body: string): string {
     offset = lineEnd + 2 + size + 2;
   }
   return Buffer.concat(parts).toString('utf8');
-}
-
-function clip(text: string, max = 2000): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
-}
-
-function isStringRecord(value: unknown): value is Record<string, string> {
-  return isRecord(value) && Object.values(value).every((item) => typeof item === 'string');
-}
-
-function isPositiveInteger(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) > 0;
 }

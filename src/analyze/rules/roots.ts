@@ -1,7 +1,7 @@
 /**
  * The roots of the analysis: what the container runs (ENTRYPOINT + CMD, resolved with the image's PATH and
  * working directory), its healthcheck, the application the final stage copied in, the working directory and
- * volumes, and what the user asks to keep.
+ * volumes, what the user asks to keep, and roots the caller gives with their own reasons (a trace's files).
  */
 import { posix } from 'node:path';
 import type { AnalysisContext, ApplicationCopy, ImageRule } from '../types';
@@ -105,5 +105,15 @@ export const keepGlobsRule: ImageRule = {
       }
     }
     for (const { glob } of matchers) if (!found.has(glob)) context.warn(`--keep ${glob} matches nothing in the image`);
+  },
+};
+
+export const givenRootsRule: ImageRule = {
+  id: 'given-roots',
+  description: 'keeping the roots given with their reasons',
+  async apply(context, options) {
+    for (const root of options.roots ?? []) {
+      if (context.keep(root.path, root.reason) === undefined) context.warn(`${root.path} (${root.reason.detail}) is not in the image`);
+    }
   },
 };

@@ -1,13 +1,16 @@
 /** `scratchify analyze` and `scratchify why`: what the final stage needs at run time, and why. */
 import { existsSync } from 'node:fs';
-import { analyzeImage, explain, type Analysis } from '../../analyze';
+import { analyzeImage, analyzeLoadedImage, closureRules, explain, type Analysis } from '../../analyze';
 import { UsageError } from '../../errors';
 import { formatAnalysisText, formatExplanationText } from '../../format/analysis-text';
 import { analysisJson } from '../../format/analysis-json';
+import { openImage } from '../../image';
+import { traceProbe } from '../../trace';
 import { createProgress } from '../progress';
 import { parseBuildArgs, readDockerfile } from '../inputs';
+import { traceRequest, type TraceOptions } from '../trace-option';
 
-export interface ImageInputOptions {
+export interface ImageInputOptions extends TraceOptions {
   imageArchive?: string;
   rootfs?: string;
   target?: string;
@@ -28,14 +31,24 @@ async function runAnalysis(dockerfilePath: string | undefined, options: ImageInp
   // The Dockerfile is optional: without one, the application is whatever the entrypoint leads to.
   const path = dockerfilePath ?? (existsSync('Dockerfile') ? 'Dockerfile' : undefined);
   const input = path === undefined ? undefined : readDockerfile(path);
+  const trace = traceRequest(options);
+  if (trace && !options.imageArchive) throw new UsageError('--trace runs the image, so it needs --image-archive (a root filesystem has no config to run)');
   const progress = createProgress();
   progress.start(`analyzing ${location}`);
   try {
-    const analysis = await analyzeImage(location, {
+    const analysisOptions = {
       keep: options.keep,
       dockerfile: input && { text: input.text, file: input.file, target: options.target, buildArgs: parseBuildArgs(options.buildArg) },
-      onProgress: (message) => progress.start(message),
-    });
+      onProgress: (message: string) => progress.start(message),
+    };
+    let analysis: Analysis;
+    if (trace) {
+      const image = await openImage(location);
+      const traced = await traceProbe({ probe: trace.probe, image, run: { kind: 'archive', path: location }, network: trace.network, onProgress: analysisOptions.onProgress });
+      analysis = await analyzeLoadedImage(image, { ...analysisOptions, roots: traced.roots, rules: trace.only ? closureRules() : undefined });
+    } else {
+      analysis = await analyzeImage(location, analysisOptions);
+    }
     progress.succeed(`analyzed ${location}`);
     return analysis;
   } catch (error) {

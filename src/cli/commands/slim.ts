@@ -6,9 +6,10 @@ import { printable } from '../../format/printable';
 import { OutputSet, type OutputTarget, type StagedOutput } from '../../output';
 import { slim } from '../../slim';
 import { imageSource, parseBuildArgs, readDockerfile, type ImageSourceOptions } from '../inputs';
+import { traceRequest, type TraceOptions } from '../trace-option';
 import { createProgress } from '../progress';
 
-export interface SlimCommandOptions extends ImageSourceOptions {
+export interface SlimCommandOptions extends ImageSourceOptions, TraceOptions {
   target?: string;
   buildArg: string[];
   keep: string[];
@@ -55,6 +56,7 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       buildArgs: parseBuildArgs(options.buildArg),
       keep: options.keep,
       image: imageSource(options) ?? { kind: 'auto' },
+      trace: traceRequest(options),
       emitDockerfile: !archivesOnly(options),
       onProgress: (message) => progress.start(message),
     });
