@@ -137,13 +137,31 @@ export async function elfClosure(tree: FileTree, roots: string[], options: Closu
   return { kept: state.kept, warnings: state.warnings, processes: state.processes };
 }
 
+/**
+ * What closures over one tree share: parsed ELF headers, directory probes and the ld.so.cache. An analysis
+ * computes one closure per extension module, and thousands of them load the same libc and cache.
+ */
+interface TreeFacts {
+  elf: Map<string, Promise<ElfParseResult | undefined>>;
+  dirExists: Map<string, boolean>;
+  ldCache?: { cache?: LdCache; resolution?: Resolution };
+}
+
+const factsByTree = new WeakMap<FileTree, TreeFacts>();
+
+function treeFacts(tree: FileTree): TreeFacts {
+  let facts = factsByTree.get(tree);
+  if (!facts) factsByTree.set(tree, (facts = { elf: new Map(), dirExists: new Map() }));
+  return facts;
+}
+
 class ClosureState {
   readonly kept = new Map<string, KeepReason[]>();
   readonly warnings: string[] = [];
   readonly processes: LoadedProcess[] = [];
-  private readonly elfCache = new Map<string, Promise<ElfParseResult | undefined>>();
-  private readonly dirExists = new Map<string, boolean>();
-  private ldCache: { cache?: LdCache; resolution?: Resolution } | undefined;
+  private readonly keys = new Set<string>();
+  private readonly warned = new Set<string>();
+  private readonly facts: TreeFacts;
   private readonly workingDir: string;
 
   constructor(
@@ -151,12 +169,16 @@ class ClosureState {
     readonly options: ClosureOptions,
   ) {
     this.workingDir = options.workingDir ?? '/';
+    this.facts = treeFacts(tree);
   }
 
   keep(path: string, reason: KeepReason): void {
+    const key = `${path}\0${reason.reason}\0${reason.by ?? ''}\0${reason.detail}`;
+    if (this.keys.has(key)) return;
+    this.keys.add(key);
     const reasons = this.kept.get(path);
     if (!reasons) this.kept.set(path, [reason]);
-    else if (!reasons.some((r) => r.reason === reason.reason && r.by === reason.by && r.detail === reason.detail)) reasons.push(reason);
+    else reasons.push(reason);
   }
 
   /** Keeps the file a resolution reached and every symlink crossed on the way. */
@@ -168,7 +190,9 @@ class ClosureState {
   }
 
   warn(message: string): void {
-    if (!this.warnings.includes(message)) this.warnings.push(message);
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.warnings.push(message);
   }
 
   /** Kernel-like resolution inside the image; a symlink loop is reported and treated as missing, as ELOOP is. */
@@ -183,7 +207,7 @@ class ClosureState {
   }
 
   private readElf(realPath: string): Promise<ElfParseResult | undefined> {
-    let pending = this.elfCache.get(realPath);
+    let pending = this.facts.elf.get(realPath);
     if (!pending) {
       pending = this.tree.readFile(realPath).then(
         (buf) => parseElf(buf),
@@ -193,17 +217,17 @@ class ClosureState {
           return undefined;
         },
       );
-      this.elfCache.set(realPath, pending);
+      this.facts.elf.set(realPath, pending);
     }
     return pending;
   }
 
   /** True when the directory exists; saves probing every file name in absent hwcaps subdirectories. */
   private directoryExists(dir: string): boolean {
-    let exists = this.dirExists.get(dir);
+    let exists = this.facts.dirExists.get(dir);
     if (exists === undefined) {
       exists = this.resolve(dir)?.entry?.type === 'dir';
-      this.dirExists.set(dir, exists);
+      this.facts.dirExists.set(dir, exists);
     }
     return exists;
   }
@@ -280,13 +304,13 @@ class ClosureState {
 
   /** The image's ld.so.cache, read once; undefined when absent or unreadable (ld.so then ignores it). */
   async glibcCache(): Promise<{ cache?: LdCache; resolution?: Resolution }> {
-    if (!this.ldCache) {
-      this.ldCache = {};
+    if (!this.facts.ldCache) {
+      this.facts.ldCache = {};
       const resolution = this.resolve(LD_SO_CACHE);
       if (resolution?.entry && (resolution.entry.type === 'file' || resolution.entry.type === 'hardlink')) {
         try {
           const parsed = parseLdCache(await this.tree.readFile(resolution.path));
-          if (parsed.ok) this.ldCache = { cache: parsed.cache, resolution };
+          if (parsed.ok) this.facts.ldCache = { cache: parsed.cache, resolution };
           else this.warn(`${LD_SO_CACHE} is ignored: ${parsed.message}`);
         } catch (error) {
           if (!isScratchifyError(error)) throw error;
@@ -294,7 +318,7 @@ class ClosureState {
         }
       }
     }
-    return this.ldCache;
+    return this.facts.ldCache;
   }
 
   /** A small text file of the image (ld.so.preload, ld-musl path); undefined when unreadable, with a warning. */

@@ -35,7 +35,10 @@ export interface KeptPath {
   gid: number;
   /** Symlink target as stored; for hardlinks, the path whose content is shared. */
   linkTarget?: string;
+  /** Distinct reasons, at most a few per rule (the first recorded first); `reasonCounts` counts them all. */
   reasons: Reason[];
+  /** Present when `reasons` is a sample: how many distinct reasons each rule gave, stored or not. */
+  reasonCounts?: Record<string, number>;
 }
 
 export interface AnalysisTotals {
