@@ -7,17 +7,22 @@
  */
 import { posix } from 'node:path';
 import type { ImageConfig } from '../image/source';
-import type { FileEntry, FileTree } from '../tree/types';
-import { isScratchifyError } from '../errors';
+import type { FileEntry, FileTree, RangeRequest } from '../tree/types';
+import { ContentReadError, ImageError, isScratchifyError } from '../errors';
 import type { Analysis, AnalysisContext, AnalyzeOptions, FileRule, ImageRule, KeptFile, KeptPath, Reason } from './types';
 
 /** Docker's PATH for containers whose image sets none (moby `oci.DefaultPathEnv`). */
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const HEAD_BYTES = 4096;
+/** Files whose heads are read per batch: one pass over each layer for many files, a few megabytes at most. */
+const HEAD_BATCH = 2048;
+/**
+ * The largest file a rule may read whole (`read`); larger ones are skipped by that rule with a warning, so
+ * memory stays bounded whatever the image holds. Rules read headers and first lines by range.
+ */
+export const WHOLE_READ_LIMIT = 128 * 1024 * 1024;
 /** Reasons stored per kept path and rule; the others are counted in `reasonCounts`. */
 export const REASON_SAMPLE = 4;
-/** Bytes of file content read per batch: enough to amortize re-reading compressed layers, bounded in memory. */
-const BATCH_BYTES = 64 * 1024 * 1024;
 
 export interface AnalysisInput {
   tree: FileTree;
@@ -74,7 +79,6 @@ class AnalysisRun implements AnalysisContext {
   private readonly queue: string[] = [];
   /** Directories whose trees were kept, with the filters they were walked with (the run itself: no filter). */
   private readonly walked = new Map<string, Set<unknown>>();
-  private readonly contentCache = new Map<string, Buffer>();
 
   constructor(
     readonly tree: FileTree,
@@ -203,47 +207,53 @@ class AnalysisRun implements AnalysisContext {
   }
 
   async read(path: string): Promise<Buffer> {
-    const real = this.tree.resolve(this.absolute(path), { followFinal: true }).path;
-    const cached = this.contentCache.get(real);
-    if (cached) return cached;
-    return this.tree.readFile(real);
+    const resolution = this.tree.resolve(this.absolute(path), { followFinal: true });
+    const size = resolution.entry?.size ?? 0;
+    if (size > WHOLE_READ_LIMIT) {
+      throw new ImageError(`${resolution.path} has ${size} bytes, over the ${WHOLE_READ_LIMIT}-byte limit for reading a file whole; not inspected`);
+    }
+    return (await this.readRanges([{ path: resolution.path, start: 0, size }]))[0];
   }
 
-  /** Drains the queue in batches: one batched read per round, then every file rule on every file. */
+  async readRange(path: string, start: number, size: number): Promise<Buffer> {
+    const real = this.tree.resolve(this.absolute(path), { followFinal: true }).path;
+    return (await this.readRanges([{ path: real, start, size }]))[0];
+  }
+
+  /**
+   * Reads slices of the tree. When a batch fails, each file is read alone to name the one that cannot be read:
+   * the analysis stops there rather than going on without it.
+   */
+  private async readRanges(requests: readonly RangeRequest[]): Promise<Buffer[]> {
+    try {
+      return await this.tree.readRanges(requests);
+    } catch (error) {
+      if (!(error instanceof ContentReadError)) throw error;
+      if (requests.length === 1) throw new ContentReadError(`${requests[0].path}: cannot read its content: ${error.message}`, error.location);
+      for (const request of requests) await this.readRanges([request]);
+      throw error;
+    }
+  }
+
+  /** Drains the queue in batches: the heads of a batch of files in one read, then every file rule on every file. */
   async drain(rules: FileRule[]): Promise<void> {
     while (this.queue.length > 0) {
-      const batch: string[] = [];
-      let bytes = 0;
-      while (this.queue.length > 0 && (batch.length === 0 || bytes < BATCH_BYTES)) {
-        const path = this.queue.shift() as string;
-        batch.push(path);
-        bytes += this.kept.get(path)?.size ?? 0;
-      }
+      const batch = this.queue.splice(0, HEAD_BATCH);
       this.onProgress?.(`inspecting ${batch.length} files (${this.kept.size} paths kept so far)`);
-      let contents: Map<string, Buffer>;
-      try {
-        contents = await this.tree.readFiles(batch);
-      } catch (error) {
-        if (!isScratchifyError(error)) throw error;
-        this.warn(`reading ${batch.length} files failed: ${error.message}`);
-        continue;
-      }
-      for (const [path, content] of contents) this.contentCache.set(path, content);
-      for (const path of batch) {
-        const content = contents.get(path);
+      const heads = await this.readRanges(batch.map((path) => ({ path, start: 0, size: HEAD_BYTES })));
+      for (const [index, path] of batch.entries()) {
         const entry = this.tree.lstat(path);
-        if (!content || !entry) continue;
-        const file: KeptFile = { path, entry, head: content.subarray(0, HEAD_BYTES) };
+        if (!entry) continue;
+        const file: KeptFile = { path, entry, head: heads[index] };
         for (const rule of rules) {
           try {
             await rule.inspect(file, this);
           } catch (error) {
-            if (!isScratchifyError(error)) throw error;
+            if (!isScratchifyError(error) || error instanceof ContentReadError) throw error;
             this.warn(`${path}: ${rule.id}: ${error.message}`);
           }
         }
       }
-      this.contentCache.clear();
     }
   }
 }

@@ -7,9 +7,9 @@
  * symlink crossed on the way (usrmerge `/lib64 -> usr/lib64`, `/lib -> usr/lib`, soname links).
  */
 import { posix } from 'path';
-import { isScratchifyError } from '../errors';
+import { ContentReadError, isScratchifyError } from '../errors';
 import type { FileTree, Resolution } from '../tree/types';
-import { DF_1_NODEFLIB, parseElf, type ElfInfo, type ElfParseResult } from './elf';
+import { DF_1_NODEFLIB, parseElfByRanges, type ElfInfo, type ElfParseResult } from './elf';
 import { lookupLdCache, parseLdCache, type LdCache } from './ldcache';
 import { loaderArchFor, loaderArchNamed, type LoaderArch } from './loader-arch';
 import { expandGlibcDst, expandMuslDst, type DstExpansion } from './loader-dst';
@@ -142,7 +142,7 @@ export async function elfClosure(tree: FileTree, roots: string[], options: Closu
  * computes one closure per extension module, and thousands of them load the same libc and cache.
  */
 interface TreeFacts {
-  elf: Map<string, Promise<ElfParseResult | undefined>>;
+  elf: Map<string, Promise<ElfParseResult>>;
   dirExists: Map<string, boolean>;
   ldCache?: { cache?: LdCache; resolution?: Resolution };
 }
@@ -153,6 +153,24 @@ function treeFacts(tree: FileTree): TreeFacts {
   let facts = factsByTree.get(tree);
   if (!facts) factsByTree.set(tree, (facts = { elf: new Map(), dirExists: new Map() }));
   return facts;
+}
+
+/**
+ * The ELF headers of a regular file of the tree (symlinks followed), read by range and parsed once per tree.
+ * Read errors reject (a ContentReadError when the image's bytes cannot be read).
+ */
+export function elfHeadersOf(tree: FileTree, path: string): Promise<ElfParseResult> {
+  const facts = treeFacts(tree);
+  let pending = facts.elf.get(path);
+  if (!pending) {
+    pending = (async () => {
+      const real = tree.resolve(path, { followFinal: true });
+      const size = real.entry?.size ?? 0;
+      return parseElfByRanges(size, async (start, length) => (await tree.readRanges([{ path: real.path, start, size: length }]))[0]);
+    })();
+    facts.elf.set(path, pending);
+  }
+  return pending;
 }
 
 class ClosureState {
@@ -207,19 +225,11 @@ class ClosureState {
   }
 
   private readElf(realPath: string): Promise<ElfParseResult | undefined> {
-    let pending = this.facts.elf.get(realPath);
-    if (!pending) {
-      pending = this.tree.readFile(realPath).then(
-        (buf) => parseElf(buf),
-        (error: unknown) => {
-          if (!isScratchifyError(error)) throw error;
-          this.warn(`cannot read ${realPath}: ${error.message}`);
-          return undefined;
-        },
-      );
-      this.facts.elf.set(realPath, pending);
-    }
-    return pending;
+    return elfHeadersOf(this.tree, realPath).catch((error: unknown) => {
+      if (!isScratchifyError(error) || error instanceof ContentReadError) throw error;
+      this.warn(`cannot read ${realPath}: ${error.message}`);
+      return undefined;
+    });
   }
 
   /** True when the directory exists; saves probing every file name in absent hwcaps subdirectories. */
