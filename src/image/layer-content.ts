@@ -4,7 +4,7 @@
  * inflates it from the start up to the last byte wanted; an analysis that reads a dozen files of one layer one
  * at a time (the program, its ELF interpreter, libc, `ld.so.cache`…) would inflate that layer a dozen times.
  * So a gzip layer whose tar fits what is left of a per-image budget is kept whole for later reads: handed over
- * by the scan that inflated it to build the tree (layer-scan.ts) when it is small, or inflated once on its first
+ * by the scan that inflated it to build the tree (scan/layer-scan.ts) when it is small, or inflated once on its first
  * read; a larger one is read in passes.
  */
 import * as zlib from 'node:zlib';
