@@ -5,8 +5,7 @@
 import { dirname } from 'node:path';
 import { analyzeLoadedImage, type Analysis } from '../analyze';
 import { parseDockerfile } from '../dockerfile';
-import { emitDockerfile } from '../emit/dockerfile';
-import { emitSelfContained } from '../emit/self-contained';
+import { emitDockerfile, emitSelfContained, visible } from '../emit/dockerfile';
 import { UsageError } from '../errors';
 import { openImage, type LoadedImage } from '../image';
 import { acquireImageArchive, NoEngineError, type AcquireOptions } from './acquire';
@@ -19,11 +18,16 @@ export interface SlimOptions extends AcquireOptions {
   dockerfile: { text: string; file: string };
   target?: string;
   keep?: string[];
+  /**
+   * False when only the image archives are wanted: the Dockerfile is then not emitted, so a name it could not
+   * state exactly (a non-UTF-8 name) refuses nothing the archives can carry.
+   */
+  emitDockerfile?: boolean;
 }
 
 export type SlimOutcome = SlimResult | SelfContainedResult;
 
-/** Without an engine or archive: the self-contained form (see emit/self-contained.ts for the trade-off). */
+/** Without an engine or archive: the self-contained form (see emit/dockerfile/self-contained.ts for the trade-off). */
 export interface SelfContainedResult {
   form: 'self-contained';
   text: string;
@@ -31,8 +35,8 @@ export interface SelfContainedResult {
 
 export interface SlimResult {
   form: 'exact';
-  /** The emitted Dockerfile. */
-  text: string;
+  /** The emitted Dockerfile; undefined when `emitDockerfile` was false. */
+  text?: string;
   analysis: Analysis;
   plan: SlimPlan;
   image: LoadedImage;
@@ -59,7 +63,8 @@ export function checkImageMatchesTarget(config: ImageConfig, contract: RuntimeCo
   for (const port of contract.exposedPorts) if (!config.ExposedPorts.includes(port)) problems.push(`EXPOSE ${port} missing`);
   for (const [key, value] of Object.entries(contract.labels)) if (config.Labels[key] !== value) problems.push(`LABEL ${key} differs`);
   if (problems.length > 0) {
-    throw new UsageError(`the image is not what this Dockerfile's target builds (${problems.slice(0, 3).join('; ')})`, { file });
+    // The values are the image's and the Dockerfile's: shown escaped, so the message stays one line.
+    throw new UsageError(`the image is not what this Dockerfile's target builds (${visible(problems.slice(0, 3).join('; '))})`, { file });
   }
 }
 
@@ -125,7 +130,7 @@ export async function slim(options: SlimOptions): Promise<SlimOutcome> {
     });
     const hasShell = hasSkeletonTools(image);
     const plan = await buildPlan(analysis, image.tree, { hasShell, hasCpParents: hasShell && (await hasGnuCp(image)) });
-    const text = emitDockerfile({ text: options.dockerfile.text, dockerfile, target: graph.target, plan, imageArgument: argument });
+    const text = options.emitDockerfile === false ? undefined : emitDockerfile({ text: options.dockerfile.text, dockerfile, target: graph.target, plan, imageArgument: argument });
     handedOver = true;
     return { form: 'exact', text, analysis, plan, image, imageArgument: argument, close: work.remove };
   } finally {

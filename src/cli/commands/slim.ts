@@ -20,9 +20,17 @@ export interface SlimCommandOptions extends ImageSourceOptions {
   tag?: string;
 }
 
-/** The files slim writes: the Dockerfile (standard output without `-o`, or with `-o -`), the report, the archives. */
+/** True when only image archives were asked for: then no Dockerfile is written (or printed). */
+function archivesOnly(options: SlimCommandOptions): boolean {
+  return options.output === undefined && (options.ociArchive !== undefined || options.dockerArchive !== undefined);
+}
+
+/**
+ * The files slim writes: the Dockerfile (standard output without `-o`, or with `-o -`; not at all when only
+ * archives are asked for), the report, the archives.
+ */
 function outputTargets(options: SlimCommandOptions): OutputTarget[] {
-  const targets: OutputTarget[] = [{ option: '-o', path: options.output ?? '-', stdout: true }];
+  const targets: OutputTarget[] = archivesOnly(options) ? [] : [{ option: '-o', path: options.output ?? '-', stdout: true }];
   if (options.report !== undefined) targets.push({ option: '--report', path: options.report, stdout: true });
   if (options.ociArchive !== undefined) targets.push({ option: '--oci-archive', path: options.ociArchive });
   if (options.dockerArchive !== undefined) targets.push({ option: '--docker-archive', path: options.dockerArchive });
@@ -47,6 +55,7 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       buildArgs: parseBuildArgs(options.buildArg),
       keep: options.keep,
       image: imageSource(options) ?? { kind: 'auto' },
+      emitDockerfile: !archivesOnly(options),
       onProgress: (message) => progress.start(message),
     });
     if (result.form === 'self-contained') {
@@ -68,7 +77,7 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       skipped.push(...written.skipped.map((what) => `${output.path}: left out ${what}`));
     }
     outputs.get('--report')?.write(`${JSON.stringify({ ...analysisJson(result.analysis), plan: result.plan }, null, 2)}\n`);
-    (outputs.get('-o') as StagedOutput).write(result.text);
+    if (result.text !== undefined) (outputs.get('-o') as StagedOutput).write(result.text);
     const stdout = outputs.commit();
     const t = result.analysis.totals;
     progress.succeed(`kept ${(t.keptBytes / 1e6).toFixed(1)} MB of ${(t.imageBytes / 1e6).toFixed(1)} MB`);

@@ -7,15 +7,21 @@
  * decides while building, so it only knows what the Dockerfile says (config the base image sets is not
  * visible), keeps language runtimes whole, and its COPY is one opaque layer. It needs /bin/sh and GNU
  * coreutils' `cp --parents` in the original image.
+ *
+ * The Dockerfile may be untrusted (a pull request in CI): no word of it is shell text here. The collector is
+ * one fixed script of ours; the programs, COPY destinations, `--keep` globs, WORKDIR and VOLUME paths it works
+ * on are JSON arguments after it (`op value` pairs), read with every expansion quoted.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Dockerfile } from '../dockerfile';
-import { UsageError } from '../errors';
-import { invokedCommands } from '../shell';
-import type { CopyRecord, RuntimeContract } from '../stages';
-import { VERSION } from '../version';
-import { runtimeLines, targetAlias, withAlias } from './dockerfile';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import type { Dockerfile } from '../../dockerfile';
+import { UsageError } from '../../errors';
+import { invokedCommands } from '../../shell';
+import type { CopyRecord, RuntimeContract } from '../../stages';
+import { VERSION } from '../../version';
+import { originalPart } from './original';
+import { execWord, visible, type Field } from './quoting';
+import { runtimeLines } from './runtime-lines';
 
 export const COLLECT_STAGE = 'scratchify-collect';
 const ROOT = '/.scratchify-root';
@@ -40,7 +46,8 @@ export interface SelfContainedInput {
 const COLLECTOR: string[] = [
   `R=${ROOT}`,
   'mkdir -p "$R"',
-  // GNU cp --parents fails on absolute sources unless run from /, so every copy is relative to /.
+  // GNU cp --parents fails on absolute sources unless run from /, so every copy is relative to / (and after
+  // `--`, since a relative path may start with `-`).
   'cd /',
   // keep_path PATH [dir]: every symlink on the way kept as a symlink, then the file or tree it leads to, or
   // with `dir` only that directory with its owner and mode (a run-time directory, not what it holds).
@@ -55,17 +62,17 @@ const COLLECTOR: string[] = [
   '    if [ -z "$link" ]; then',
   '      if [ "$what" = dir ]; then',
   '        if [ -d "$p" ] && [ ! -e "$R$p" ]; then mkdir -p "$R$p" && chmod --reference="$p" "$R$p" && chown --reference="$p" "$R$p"; fi',
-  '      elif [ -e "$p" ]; then cp -a --parents "${p#/}" "$R"; fi',
+  '      elif [ -e "$p" ]; then cp -a --parents -- "${p#/}" "$R"; fi',
   '      return 0',
   '    fi',
-  '    [ -L "$R$link" ] || cp -a --parents "${link#/}" "$R"',
+  '    [ -L "$R$link" ] || cp -a --parents -- "${link#/}" "$R"',
   '    t=$(readlink "$link")',
   '    case $t in /*) ;; *) d=$(dirname "$link"); [ "$d" = / ] && t=/$t || t=$d/$t ;; esac',
   '    p=$t${p#"$link"}',
   '  done',
   '}',
   'keep_command() {',
-  '  c=$(command -v "$1" 2>/dev/null || true)',
+  '  c=$(command -v -- "$1" 2>/dev/null || true)',
   '  case $c in /*) keep_path "$c" ;; esac',
   '}',
   'loader=',
@@ -97,6 +104,25 @@ const COLLECTOR: string[] = [
   '  done',
   '}',
   'keep_dir() { keep_path "$1" dir; }',
+  // keep_glob GLOB: the paths the shell's pattern matching finds; IFS empty so the glob is never split.
+  'keep_glob() {',
+  '  IFS=; set +f',
+  '  for g in $1; do keep_path "$g"; done',
+  '  unset IFS',
+  '}',
+  // steps PHASE OP VALUE…: the work the Dockerfile asks for, from this script's arguments.
+  'steps() {',
+  '  phase=$1; shift',
+  '  while [ "$#" -gt 1 ]; do',
+  '    case $phase:$1 in',
+  '      early:command) keep_command "$2" ;;',
+  '      early:path) keep_path "$2" ;;',
+  '      early:glob) keep_glob "$2" ;;',
+  '      late:dir) keep_dir "$2" ;;',
+  '    esac',
+  '    shift 2',
+  '  done',
+  '}',
   // Config directories of kept /etc files whole (relative includes such as nginx\'s mime.types), then the
   // absolute paths named in config files and programs: files kept, directories made.
   'configs() {',
@@ -114,8 +140,13 @@ const COLLECTOR: string[] = [
   '}',
 ];
 
-function shellQuote(word: string): string {
-  return /^[\w./+:=@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+/** The file `source` names inside the build context, or undefined when it is not a file there. */
+function contextFile(context: string, source: string): string | undefined {
+  const file = join(context, source);
+  if (!existsSync(file) || !statSync(file).isFile()) return undefined;
+  // A COPY source cannot leave the context (`../`, or a symlink out of it): nor does what is read here.
+  const inside = relative(realpathSync(context), realpathSync(file));
+  return inside.startsWith('..') || isAbsolute(inside) ? undefined : file;
 }
 
 /** Programs an entrypoint script copied from the build context runs, read with the shell grammar now. */
@@ -125,8 +156,8 @@ function scriptCommands(copies: CopyRecord[], context: string | undefined): stri
   for (const copy of copies) {
     if (copy.from !== undefined) continue;
     for (const source of copy.sources) {
-      const file = join(context, source);
-      if (!existsSync(file) || !statSync(file).isFile() || statSync(file).size > 1_000_000) continue;
+      const file = contextFile(context, source);
+      if (file === undefined || statSync(file).size > 1_000_000) continue;
       const text = readFileSync(file, 'utf8');
       if (!/^#!\S*\b(sh|bash|dash|ash)\b/.test(text)) continue;
       for (const command of invokedCommands(text)) {
@@ -162,27 +193,31 @@ export function emitSelfContained(input: SelfContainedInput): string {
     });
   }
   const escape = dockerfile.escape;
-  const { alias, added } = targetAlias(dockerfile, target);
-  const original = added ? withAlias(input.text, dockerfile, target, alias) : input.text;
-  const steps: string[] = [];
+  const original = originalPart(input.text, dockerfile, target);
+  const alias = original.alias;
+  const field = (label: string): Field => ({ label: `the target stage's ${label}`, kind: 'usage', location: { file: dockerfile.file } });
+  const steps: string[][] = [];
+  const step = (op: string, value: string, label: string): void => void steps.push([`"${op}"`, execWord(value, field(`${label} ${visible(value)}`))]);
   const programs = [...new Set([...contractCommands(contract), ...scriptCommands(input.copies, input.context)])];
-  for (const program of programs) steps.push(program.includes('/') ? `keep_path ${shellQuote(program)}` : `keep_command ${shellQuote(program)}`);
-  for (const copy of input.copies) steps.push(`keep_path ${shellQuote(copy.destination.replace(/\/+$/, '') || '/')}`);
-  for (const glob of input.keep) steps.push(`for p in ${glob.replace(/[^\w./*?[\]-]/g, '')}; do keep_path "$p"; done`);
+  for (const program of programs) step(program.includes('/') ? 'path' : 'command', program, 'program');
+  for (const copy of input.copies) step('path', copy.destination.replace(/\/+$/, '') || '/', `COPY destination (line ${copy.line})`);
+  for (const glob of input.keep) step('glob', glob, '--keep glob');
+  for (const dir of [contract.workdir, ...contract.volumes].filter((d): d is string => Boolean(d))) {
+    step('dir', dir.replace(/\/+$/, '') || '/', 'WORKDIR or VOLUME');
+  }
+  const fixed: string[] = ['steps early "$@"'];
   // System files a program commonly reads: accounts, name service config, CA certificates, time zone.
   for (const path of ['/etc/passwd', '/etc/group', '/etc/nsswitch.conf', '/etc/ssl/certs/ca-certificates.crt', '/etc/ssl/openssl.cnf', '/etc/localtime']) {
-    steps.push(`keep_path ${path}`);
+    fixed.push(`keep_path ${path}`);
   }
   // Language runtimes are kept whole: this form cannot follow imports.
-  steps.push('for d in /usr/lib/python3* /usr/local/lib/python3* /usr/share/nodejs /usr/lib/nodejs /usr/lib/jvm; do [ -e "$d" ] && keep_path "$d"; done');
-  steps.push('configs', 'references', 'interpreters', 'closure', 'configs', 'references', 'interpreters', 'closure');
-  steps.push('for g in $(find "$R" -name "libc.so.6"); do d=${g%/*}; keep_path "${d#$R}/libgcc_s.so.1"; done');
-  for (const dir of [contract.workdir, ...contract.volumes].filter((d): d is string => Boolean(d))) {
-    const d = shellQuote(dir.replace(/\/+$/, '') || '/');
-    steps.push(`keep_dir ${d}`);
-  }
-  steps.push('mkdir -p "$R/tmp" && chmod 1777 "$R/tmp"');
-  const script = [...COLLECTOR, ...steps].join('\n');
+  fixed.push('for d in /usr/lib/python3* /usr/local/lib/python3* /usr/share/nodejs /usr/lib/nodejs /usr/lib/jvm; do [ -e "$d" ] && keep_path "$d"; done');
+  fixed.push('configs', 'references', 'interpreters', 'closure', 'configs', 'references', 'interpreters', 'closure');
+  fixed.push('for g in $(find "$R" -name "libc.so.6"); do d=${g%/*}; keep_path "${d#$R}/libgcc_s.so.1"; done');
+  fixed.push('steps late "$@"');
+  fixed.push('mkdir -p "$R/tmp" && chmod 1777 "$R/tmp"');
+  const script = [...COLLECTOR, ...fixed].join('\n');
+  const argumentLines = [`"${COLLECT_STAGE}"`, ...steps.map((words) => words.join(', '))];
 
   // The contract as far as the Dockerfile shows it, printed like the exact form's runtime config.
   const runtime = runtimeLines(
@@ -200,6 +235,7 @@ export function emitSelfContained(input: SelfContainedInput): string {
       rewrites: [],
     },
     escape,
+    { prefix: "the target stage's", kind: 'usage', location: { file: dockerfile.file } },
   );
 
   const lines = [
@@ -213,12 +249,11 @@ export function emitSelfContained(input: SelfContainedInput): string {
     '# ----------------------------------------------------------------------------------------------------',
     `FROM ${alias} AS ${COLLECT_STAGE}`,
     'USER 0',
-    `RUN ["/bin/sh", "-c", ${JSON.stringify(script)}]`,
+    `RUN ["/bin/sh", "-c", ${JSON.stringify(script)}, ${escape}\n     ${argumentLines.join(`, ${escape}\n     `)}]`,
     '',
     'FROM scratch',
     `COPY --from=${COLLECT_STAGE} ${ROOT}/ /`,
     ...runtime,
   ];
-  const separator = original.endsWith('\n') ? '' : '\n';
-  return `${original}${separator}${lines.join('\n')}\n`;
+  return `${original.text}${lines.join('\n')}\n`;
 }
