@@ -6,7 +6,7 @@ import { analysisJson } from '../../src/format/analysis-json';
 import { debianLibrary } from '../support/debian-binaries';
 import { makeRoot } from '../support/small-root';
 
-const MODULES = 3000;
+const MODULES = 2000;
 const LIBC = '/usr/lib/x86_64-linux-gnu/libc.so.6';
 
 function config(): ImageConfig {
@@ -46,5 +46,6 @@ describe('reasons on a tree where thousands of extension modules need the same l
       expect(last.reason.by).toBeUndefined();
       expect(['cmd', 'keep']).toContain(last.reason.rule);
     }
-  });
+    // one ELF closure per module: seconds on a loaded machine, never a timed assertion
+  }, 120_000);
 });
