@@ -78,6 +78,18 @@ export class ImageError extends ScratchifyError {
   }
 }
 
+/**
+ * The bytes of a file in the image could not be read (a truncated or corrupt layer, a host file gone). The
+ * analysis stops on it, naming the file: going on without the file's content could silently leave out what it
+ * needs.
+ */
+export class ContentReadError extends ImageError {
+  constructor(message: string, location: SourceLocation = {}) {
+    super(message, location);
+    this.name = 'ContentReadError';
+  }
+}
+
 export function isScratchifyError(value: unknown): value is ScratchifyError {
   return value instanceof ScratchifyError;
 }

@@ -1,19 +1,28 @@
 /**
  * Runs the analysis rules over an image to a fixed point: image rules once, then every regular file that
- * becomes kept is shown to every file rule, whose keeps may bring in more files. Each kept path remembers
- * every reason it was kept, so `why` can walk back from any path to a root.
+ * becomes kept is shown to every file rule, whose keeps may bring in more files. Each kept path remembers the
+ * first few reasons per rule it was kept for and counts the rest: a library that thousands of extension modules
+ * need has thousands of reasons, and storing (and comparing against) every one of them made the analysis
+ * quadratic. The first reason of every path is always stored, so `why` can walk back from any path to a root.
  */
 import { posix } from 'node:path';
 import type { ImageConfig } from '../image/source';
-import type { FileEntry, FileTree } from '../tree/types';
-import { isScratchifyError } from '../errors';
+import type { FileEntry, FileTree, RangeRequest } from '../tree/types';
+import { ContentReadError, ImageError, isScratchifyError } from '../errors';
 import type { Analysis, AnalysisContext, AnalyzeOptions, FileRule, ImageRule, KeptFile, KeptPath, Reason } from './types';
 
 /** Docker's PATH for containers whose image sets none (moby `oci.DefaultPathEnv`). */
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const HEAD_BYTES = 4096;
-/** Bytes of file content read per batch: enough to amortize re-reading compressed layers, bounded in memory. */
-const BATCH_BYTES = 64 * 1024 * 1024;
+/** Files whose heads are read per batch: one pass over each layer for many files, a few megabytes at most. */
+const HEAD_BATCH = 2048;
+/**
+ * The largest file a rule may read whole (`read`); larger ones are skipped by that rule with a warning, so
+ * memory stays bounded whatever the image holds. Rules read headers and first lines by range.
+ */
+export const WHOLE_READ_LIMIT = 128 * 1024 * 1024;
+/** Reasons stored per kept path and rule; the others are counted in `reasonCounts`. */
+export const REASON_SAMPLE = 4;
 
 export interface AnalysisInput {
   tree: FileTree;
@@ -38,14 +47,38 @@ function isRegular(entry: FileEntry): boolean {
   return entry.type === 'file' || entry.type === 'hardlink';
 }
 
+/** Adds a distinct reason: stored while its rule has fewer than REASON_SAMPLE, counted always. */
+function addReason(kept: KeptPath, reason: Reason): void {
+  const counts = (kept.reasonCounts ??= countReasons(kept.reasons));
+  const count = counts[reason.rule] ?? 0;
+  counts[reason.rule] = count + 1;
+  if (count < REASON_SAMPLE) kept.reasons.push(reason);
+}
+
+function countReasons(reasons: readonly Reason[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const reason of reasons) counts[reason.rule] = (counts[reason.rule] ?? 0) + 1;
+  return counts;
+}
+
+/** Leaves `reasonCounts` only on paths whose stored reasons are a sample, so it always means "some are left out". */
+function settleCounts(kept: KeptPath): KeptPath {
+  if (kept.reasonCounts && Object.values(kept.reasonCounts).reduce((sum, n) => sum + n, 0) === kept.reasons.length) delete kept.reasonCounts;
+  return kept;
+}
+
 class AnalysisRun implements AnalysisContext {
   readonly env: Map<string, string>;
   readonly searchPath: string[];
   readonly workdir: string;
   readonly kept = new Map<string, KeptPath>();
   readonly warnings: string[] = [];
+  private readonly warned = new Set<string>();
+  /** Every distinct reason recorded, keyed by path, rule, by and detail, so a repeated one costs one lookup. */
+  private readonly recorded = new Set<string>();
   private readonly queue: string[] = [];
-  private readonly contentCache = new Map<string, Buffer>();
+  /** Directories whose trees were kept, with the filters they were walked with (the run itself: no filter). */
+  private readonly walked = new Map<string, Set<unknown>>();
 
   constructor(
     readonly tree: FileTree,
@@ -58,7 +91,9 @@ class AnalysisRun implements AnalysisContext {
   }
 
   warn(message: string): void {
-    if (!this.warnings.includes(message)) this.warnings.push(message);
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.warnings.push(message);
   }
 
   isKept(path: string): boolean {
@@ -71,9 +106,12 @@ class AnalysisRun implements AnalysisContext {
 
   /** Records one entry with a reason; queues regular files for the file rules the first time. */
   private record(entry: FileEntry, reason: Reason): void {
+    const key = `${entry.path}\0${reason.rule}\0${reason.by ?? ''}\0${reason.detail}`;
+    if (this.recorded.has(key)) return;
+    this.recorded.add(key);
     const existing = this.kept.get(entry.path);
     if (existing) {
-      if (!existing.reasons.some((r) => r.rule === reason.rule && r.by === reason.by && r.detail === reason.detail)) existing.reasons.push(reason);
+      addReason(existing, reason);
       return;
     }
     this.kept.set(entry.path, {
@@ -127,21 +165,31 @@ class AnalysisRun implements AnalysisContext {
     return resolution.path;
   }
 
+  /**
+   * Keeps the directory for `reason` and, once per directory and filter, everything under it for being inside
+   * it: a package imported by a thousand modules is walked once, and `why` of a file inside goes through the
+   * directory to each of its reasons.
+   */
   keepTree(dir: string, reason: Reason, filter?: (entry: FileEntry) => boolean): boolean {
     const real = this.keep(dir, reason);
     if (real === undefined) return false;
     const root = this.tree.lstat(real);
     if (!root || root.type !== 'dir') return true;
-    const walk = (current: string): void => {
+    let filters = this.walked.get(real);
+    if (!filters) this.walked.set(real, (filters = new Set()));
+    if (filters.has(filter ?? this)) return true;
+    filters.add(filter ?? this);
+    const inside: Reason = { rule: reason.rule, by: real, detail: `inside ${real}` };
+    const pending = [real];
+    for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
       for (const name of this.tree.list(current)) {
         const path = current === '/' ? `/${name}` : `${current}/${name}`;
         const entry = this.tree.lstat(path);
         if (!entry || (filter && !filter(entry))) continue;
-        this.record(entry, { rule: reason.rule, by: reason.by, detail: `inside ${real} (${reason.detail})` });
-        if (entry.type === 'dir') walk(path);
+        this.record(entry, inside);
+        if (entry.type === 'dir') pending.push(path);
       }
-    };
-    walk(real);
+    }
     return true;
   }
 
@@ -159,47 +207,53 @@ class AnalysisRun implements AnalysisContext {
   }
 
   async read(path: string): Promise<Buffer> {
-    const real = this.tree.resolve(this.absolute(path), { followFinal: true }).path;
-    const cached = this.contentCache.get(real);
-    if (cached) return cached;
-    return this.tree.readFile(real);
+    const resolution = this.tree.resolve(this.absolute(path), { followFinal: true });
+    const size = resolution.entry?.size ?? 0;
+    if (size > WHOLE_READ_LIMIT) {
+      throw new ImageError(`${resolution.path} has ${size} bytes, over the ${WHOLE_READ_LIMIT}-byte limit for reading a file whole; not inspected`);
+    }
+    return (await this.readRanges([{ path: resolution.path, start: 0, size }]))[0];
   }
 
-  /** Drains the queue in batches: one batched read per round, then every file rule on every file. */
+  async readRange(path: string, start: number, size: number): Promise<Buffer> {
+    const real = this.tree.resolve(this.absolute(path), { followFinal: true }).path;
+    return (await this.readRanges([{ path: real, start, size }]))[0];
+  }
+
+  /**
+   * Reads slices of the tree. When a batch fails, each file is read alone to name the one that cannot be read:
+   * the analysis stops there rather than going on without it.
+   */
+  private async readRanges(requests: readonly RangeRequest[]): Promise<Buffer[]> {
+    try {
+      return await this.tree.readRanges(requests);
+    } catch (error) {
+      if (!(error instanceof ContentReadError)) throw error;
+      if (requests.length === 1) throw new ContentReadError(`${requests[0].path}: cannot read its content: ${error.message}`, error.location);
+      for (const request of requests) await this.readRanges([request]);
+      throw error;
+    }
+  }
+
+  /** Drains the queue in batches: the heads of a batch of files in one read, then every file rule on every file. */
   async drain(rules: FileRule[]): Promise<void> {
     while (this.queue.length > 0) {
-      const batch: string[] = [];
-      let bytes = 0;
-      while (this.queue.length > 0 && (batch.length === 0 || bytes < BATCH_BYTES)) {
-        const path = this.queue.shift() as string;
-        batch.push(path);
-        bytes += this.kept.get(path)?.size ?? 0;
-      }
+      const batch = this.queue.splice(0, HEAD_BATCH);
       this.onProgress?.(`inspecting ${batch.length} files (${this.kept.size} paths kept so far)`);
-      let contents: Map<string, Buffer>;
-      try {
-        contents = await this.tree.readFiles(batch);
-      } catch (error) {
-        if (!isScratchifyError(error)) throw error;
-        this.warn(`reading ${batch.length} files failed: ${error.message}`);
-        continue;
-      }
-      for (const [path, content] of contents) this.contentCache.set(path, content);
-      for (const path of batch) {
-        const content = contents.get(path);
+      const heads = await this.readRanges(batch.map((path) => ({ path, start: 0, size: HEAD_BYTES })));
+      for (const [index, path] of batch.entries()) {
         const entry = this.tree.lstat(path);
-        if (!content || !entry) continue;
-        const file: KeptFile = { path, entry, head: content.subarray(0, HEAD_BYTES) };
+        if (!entry) continue;
+        const file: KeptFile = { path, entry, head: heads[index] };
         for (const rule of rules) {
           try {
             await rule.inspect(file, this);
           } catch (error) {
-            if (!isScratchifyError(error)) throw error;
+            if (!isScratchifyError(error) || error instanceof ContentReadError) throw error;
             this.warn(`${path}: ${rule.id}: ${error.message}`);
           }
         }
       }
-      this.contentCache.clear();
     }
   }
 }
@@ -231,7 +285,7 @@ export async function analyze(input: AnalysisInput, options: AnalyzeOptions = {}
   await run.drain(rules.fileRules);
 
   const { files: imageFiles, bytes: imageBytes } = input.tree.fileTotals();
-  const kept = [...run.kept.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const kept = [...run.kept.values()].map(settleCounts).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const keptBytes = kept.reduce((sum, path) => sum + (path.type === 'file' ? path.size : 0), 0);
   return {
     kept,

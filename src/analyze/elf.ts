@@ -103,47 +103,74 @@ class ElfReadProblem {
   ) {}
 }
 
+/** Thrown inside this module when the parse needs bytes of the file that have not been read yet. */
+class MissingBytes {
+  constructor(
+    readonly offset: number,
+    readonly size: number,
+  ) {}
+}
+
+/**
+ * The parts of a file read so far: the whole file for {@link parseElf}, or the header and then whatever
+ * ranges the parse asks for (program headers, PT_INTERP, the dynamic section, its string table) for
+ * {@link parseElfByRanges}, so a 200 MB library costs a few kilobytes of reading.
+ */
+class ElfBytes {
+  private readonly parts: { start: number; bytes: Buffer }[] = [];
+
+  constructor(readonly length: number) {}
+
+  add(start: number, bytes: Buffer): void {
+    this.parts.push({ start, bytes });
+  }
+
+  /** `size` bytes at `offset`; a truncation problem past the end of the file, MissingBytes when not read yet. */
+  bytes(offset: number, size: number, what: string): Buffer {
+    if (!Number.isSafeInteger(offset) || offset < 0 || size < 0 || offset + size > this.length) {
+      throw new ElfReadProblem('truncated', `${what} [${offset}, ${offset + size}) lies beyond the end of the file (${this.length} bytes)`);
+    }
+    for (const part of this.parts) {
+      if (offset >= part.start && offset + size <= part.start + part.bytes.length) return part.bytes.subarray(offset - part.start, offset - part.start + size);
+    }
+    throw new MissingBytes(offset, size);
+  }
+}
+
 /** Bounds-checked field reads in the file's byte order and class. */
 class ElfReader {
   constructor(
-    readonly buf: Buffer,
+    readonly file: ElfBytes,
     readonly is64: boolean,
     readonly little: boolean,
   ) {}
 
-  private need(offset: number, size: number, what: string): void {
-    if (!Number.isSafeInteger(offset) || offset < 0 || offset + size > this.buf.length) {
-      throw new ElfReadProblem('truncated', `${what} at offset ${offset} lies beyond the end of the file (${this.buf.length} bytes)`);
-    }
-  }
-
   u8(offset: number, what: string): number {
-    this.need(offset, 1, what);
-    return this.buf[offset];
+    return this.file.bytes(offset, 1, what)[0];
   }
 
   u16(offset: number, what: string): number {
-    this.need(offset, 2, what);
-    return this.little ? this.buf.readUInt16LE(offset) : this.buf.readUInt16BE(offset);
+    const b = this.file.bytes(offset, 2, what);
+    return this.little ? b.readUInt16LE(0) : b.readUInt16BE(0);
   }
 
   u32(offset: number, what: string): number {
-    this.need(offset, 4, what);
-    return this.little ? this.buf.readUInt32LE(offset) : this.buf.readUInt32BE(offset);
+    const b = this.file.bytes(offset, 4, what);
+    return this.little ? b.readUInt32LE(0) : b.readUInt32BE(0);
   }
 
   /** A 64-bit unsigned field as a Number, or a malformed-file problem when it exceeds 2^53 (no real offset does). */
   u64(offset: number, what: string): number {
-    this.need(offset, 8, what);
-    const value = this.little ? this.buf.readBigUInt64LE(offset) : this.buf.readBigUInt64BE(offset);
+    const b = this.file.bytes(offset, 8, what);
+    const value = this.little ? b.readBigUInt64LE(0) : b.readBigUInt64BE(0);
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new ElfReadProblem('malformed', `${what} is too large (${value})`);
     return Number(value);
   }
 
   /** A signed 64-bit field (Elf64_Sxword d_tag) as BigInt, so tags like 0x6ffffffb compare exactly. */
   i64(offset: number, what: string): bigint {
-    this.need(offset, 8, what);
-    return this.little ? this.buf.readBigInt64LE(offset) : this.buf.readBigInt64BE(offset);
+    const b = this.file.bytes(offset, 8, what);
+    return this.little ? b.readBigInt64LE(0) : b.readBigInt64BE(0);
   }
 
   /** Address-sized field: 4 bytes in ELFCLASS32, 8 in ELFCLASS64. */
@@ -165,23 +192,53 @@ interface ProgramHeader {
  */
 export function parseElf(buf: Buffer): ElfParseResult {
   if (!hasElfMagic(buf)) return { ok: false, error: 'not-elf', message: 'no ELF magic' };
+  const file = new ElfBytes(buf.length);
+  file.add(0, buf);
+  return parseLoaded(file) as ElfParseResult;
+}
+
+/** Bytes read first: the ELF header and, in every real file, the program headers after it. */
+const ELF_HEAD_BYTES = 64 * 1024;
+/** The most one range may ask for: dynamic sections and string tables are kilobytes in real files. */
+const MAX_ELF_RANGE = 16 * 1024 * 1024;
+
+/**
+ * Parses an ELF file of `size` bytes reading only the ranges the parse needs through `read(start, size)`.
+ * Same results as {@link parseElf} on the whole file; read errors propagate.
+ */
+export async function parseElfByRanges(size: number, read: (start: number, size: number) => Promise<Buffer>): Promise<ElfParseResult> {
+  const file = new ElfBytes(size);
+  const head = await read(0, Math.min(size, ELF_HEAD_BYTES));
+  if (!hasElfMagic(head)) return { ok: false, error: 'not-elf', message: 'no ELF magic' };
+  file.add(0, head);
+  for (;;) {
+    const result = parseLoaded(file);
+    if (!(result instanceof MissingBytes)) return result;
+    if (result.size > MAX_ELF_RANGE) return { ok: false, error: 'malformed', message: `a header table of ${result.size} bytes is implausible` };
+    file.add(result.offset, await read(result.offset, result.size));
+  }
+}
+
+function parseLoaded(file: ElfBytes): ElfParseResult | MissingBytes {
   try {
-    return { ok: true, elf: readElf(buf) };
+    return { ok: true, elf: readElf(file) };
   } catch (problem) {
+    if (problem instanceof MissingBytes) return problem;
     if (problem instanceof ElfReadProblem) return { ok: false, error: problem.error, message: problem.message };
     if (problem instanceof RangeError) return { ok: false, error: 'truncated', message: problem.message };
     throw problem;
   }
 }
 
-function readElf(buf: Buffer): ElfInfo {
-  if (buf.length < 16) throw new ElfReadProblem('truncated', 'file ends inside e_ident');
+function readElf(file: ElfBytes): ElfInfo {
+  if (file.length < 16) throw new ElfReadProblem('truncated', 'file ends inside e_ident');
+  const buf = file.bytes(0, 16, 'e_ident');
   const classByte = buf[4];
   const dataByte = buf[5];
   if (classByte !== 1 && classByte !== 2) throw new ElfReadProblem('malformed', `unknown EI_CLASS ${classByte}`);
   if (dataByte !== 1 && dataByte !== 2) throw new ElfReadProblem('malformed', `unknown EI_DATA ${dataByte}`);
   const is64 = classByte === 2;
-  const r = new ElfReader(buf, is64, dataByte === 1);
+  const r = new ElfReader(file, is64, dataByte === 1);
 
   const typeNumber = r.u16(16, 'e_type');
   const machine = r.u16(18, 'e_machine');
@@ -199,6 +256,7 @@ function readElf(buf: Buffer): ElfInfo {
   if (phnum > MAX_PROGRAM_HEADERS) throw new ElfReadProblem('malformed', `e_phnum ${phnum} is implausible`);
 
   const phdrs: ProgramHeader[] = [];
+  if (phnum > 0) file.bytes(phoff, phnum * phentsize, 'program headers');
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize;
     phdrs.push(
@@ -211,7 +269,7 @@ function readElf(buf: Buffer): ElfInfo {
   let interpreter: string | undefined;
   const interp = phdrs.find((p) => p.type === PT_INTERP);
   if (interp) {
-    const bytes = slice(buf, interp.offset, interp.filesz, 'PT_INTERP');
+    const bytes = file.bytes(interp.offset, interp.filesz, 'PT_INTERP');
     const nul = bytes.indexOf(0);
     interpreter = bytes.subarray(0, nul < 0 ? bytes.length : nul).toString('latin1');
   }
@@ -260,16 +318,11 @@ function elfType(value: number): ElfType {
   }
 }
 
-function slice(buf: Buffer, offset: number, size: number, what: string): Buffer {
-  if (offset < 0 || size < 0 || offset + size > buf.length) {
-    throw new ElfReadProblem('truncated', `${what} [${offset}, ${offset + size}) lies beyond the end of the file (${buf.length} bytes)`);
-  }
-  return buf.subarray(offset, offset + size);
-}
-
 function readDynamic(r: ElfReader, dynamic: ProgramHeader, phdrs: ProgramHeader[], info: ElfInfo): void {
   const entsize = r.is64 ? 16 : 8;
   const count = Math.min(Math.floor(dynamic.filesz / entsize), MAX_DYNAMIC_ENTRIES);
+  // One read for the whole section (past the end of the file, the entry loop reports where it is truncated).
+  if (dynamic.offset + count * entsize <= r.file.length) r.file.bytes(dynamic.offset, count * entsize, 'PT_DYNAMIC');
   const neededOffsets: number[] = [];
   let strtabAddr: number | undefined;
   let strsz: number | undefined;
@@ -311,7 +364,7 @@ function readDynamic(r: ElfReader, dynamic: ProgramHeader, phdrs: ProgramHeader[
   const wantsStrings = neededOffsets.length > 0 || soname !== undefined || rpath !== undefined || runpath !== undefined;
   if (!wantsStrings) return;
   if (strtabAddr === undefined) throw new ElfReadProblem('malformed', 'dynamic section names strings but has no DT_STRTAB');
-  const strtab = stringTable(r.buf, strtabAddr, strsz, phdrs);
+  const strtab = stringTable(r.file, strtabAddr, strsz, phdrs);
   const str = (offset: number, what: string): string => {
     if (offset >= strtab.length) throw new ElfReadProblem('malformed', `${what} string offset ${offset} is outside the string table`);
     const end = strtab.indexOf(0, offset);
@@ -328,11 +381,11 @@ function readDynamic(r: ElfReader, dynamic: ProgramHeader, phdrs: ProgramHeader[
  * DT_STRTAB is a virtual address. Map it to a file offset through the PT_LOAD that contains it, as ld.so
  * effectively does; this works for stripped files without section headers (runtime-deps.md §4.3).
  */
-function stringTable(buf: Buffer, addr: number, strsz: number | undefined, phdrs: ProgramHeader[]): Buffer {
+function stringTable(file: ElfBytes, addr: number, strsz: number | undefined, phdrs: ProgramHeader[]): Buffer {
   const load = phdrs.find((p) => p.type === PT_LOAD && p.vaddr <= addr && addr < p.vaddr + p.filesz);
   if (!load) throw new ElfReadProblem('malformed', `DT_STRTAB address 0x${addr.toString(16)} is in no PT_LOAD segment`);
   const offset = addr - load.vaddr + load.offset;
-  if (offset >= buf.length) throw new ElfReadProblem('truncated', 'the dynamic string table lies beyond the end of the file');
-  const end = Math.min(buf.length, strsz !== undefined ? offset + strsz : buf.length, load.offset + load.filesz);
-  return buf.subarray(offset, end);
+  if (offset >= file.length) throw new ElfReadProblem('truncated', 'the dynamic string table lies beyond the end of the file');
+  const end = Math.min(file.length, strsz !== undefined ? offset + strsz : file.length, load.offset + load.filesz);
+  return file.bytes(offset, end - offset, 'the dynamic string table');
 }

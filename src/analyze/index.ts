@@ -1,5 +1,5 @@
 /** Which files of an image the final stage needs at run time, and why. */
-export { analyze, closureRules, containerCommand, defaultRules, DEFAULT_PATH, type AnalysisInput, type RuleSet } from './analyzer';
+export { analyze, closureRules, containerCommand, defaultRules, DEFAULT_PATH, REASON_SAMPLE, type AnalysisInput, type RuleSet } from './analyzer';
 export { analyzeImage, analyzeLoadedImage, applicationCopies, keepComments, type DockerfileContext, type ImageAnalysisOptions } from './image-analysis';
 export { explain, type Explanation, type ReasonStep } from './explain';
 export { parseElf, hasElfMagic, type ElfInfo } from './elf';

@@ -7,9 +7,9 @@
  * symlink crossed on the way (usrmerge `/lib64 -> usr/lib64`, `/lib -> usr/lib`, soname links).
  */
 import { posix } from 'path';
-import { isScratchifyError } from '../errors';
+import { ContentReadError, isScratchifyError } from '../errors';
 import type { FileTree, Resolution } from '../tree/types';
-import { DF_1_NODEFLIB, parseElf, type ElfInfo, type ElfParseResult } from './elf';
+import { DF_1_NODEFLIB, parseElfByRanges, type ElfInfo, type ElfParseResult } from './elf';
 import { lookupLdCache, parseLdCache, type LdCache } from './ldcache';
 import { loaderArchFor, loaderArchNamed, type LoaderArch } from './loader-arch';
 import { expandGlibcDst, expandMuslDst, type DstExpansion } from './loader-dst';
@@ -137,13 +137,49 @@ export async function elfClosure(tree: FileTree, roots: string[], options: Closu
   return { kept: state.kept, warnings: state.warnings, processes: state.processes };
 }
 
+/**
+ * What closures over one tree share: parsed ELF headers, directory probes and the ld.so.cache. An analysis
+ * computes one closure per extension module, and thousands of them load the same libc and cache.
+ */
+interface TreeFacts {
+  elf: Map<string, Promise<ElfParseResult>>;
+  dirExists: Map<string, boolean>;
+  ldCache?: { cache?: LdCache; resolution?: Resolution };
+}
+
+const factsByTree = new WeakMap<FileTree, TreeFacts>();
+
+function treeFacts(tree: FileTree): TreeFacts {
+  let facts = factsByTree.get(tree);
+  if (!facts) factsByTree.set(tree, (facts = { elf: new Map(), dirExists: new Map() }));
+  return facts;
+}
+
+/**
+ * The ELF headers of a regular file of the tree (symlinks followed), read by range and parsed once per tree.
+ * Read errors reject (a ContentReadError when the image's bytes cannot be read).
+ */
+export function elfHeadersOf(tree: FileTree, path: string): Promise<ElfParseResult> {
+  const facts = treeFacts(tree);
+  let pending = facts.elf.get(path);
+  if (!pending) {
+    pending = (async () => {
+      const real = tree.resolve(path, { followFinal: true });
+      const size = real.entry?.size ?? 0;
+      return parseElfByRanges(size, async (start, length) => (await tree.readRanges([{ path: real.path, start, size: length }]))[0]);
+    })();
+    facts.elf.set(path, pending);
+  }
+  return pending;
+}
+
 class ClosureState {
   readonly kept = new Map<string, KeepReason[]>();
   readonly warnings: string[] = [];
   readonly processes: LoadedProcess[] = [];
-  private readonly elfCache = new Map<string, Promise<ElfParseResult | undefined>>();
-  private readonly dirExists = new Map<string, boolean>();
-  private ldCache: { cache?: LdCache; resolution?: Resolution } | undefined;
+  private readonly keys = new Set<string>();
+  private readonly warned = new Set<string>();
+  private readonly facts: TreeFacts;
   private readonly workingDir: string;
 
   constructor(
@@ -151,12 +187,16 @@ class ClosureState {
     readonly options: ClosureOptions,
   ) {
     this.workingDir = options.workingDir ?? '/';
+    this.facts = treeFacts(tree);
   }
 
   keep(path: string, reason: KeepReason): void {
+    const key = `${path}\0${reason.reason}\0${reason.by ?? ''}\0${reason.detail}`;
+    if (this.keys.has(key)) return;
+    this.keys.add(key);
     const reasons = this.kept.get(path);
     if (!reasons) this.kept.set(path, [reason]);
-    else if (!reasons.some((r) => r.reason === reason.reason && r.by === reason.by && r.detail === reason.detail)) reasons.push(reason);
+    else reasons.push(reason);
   }
 
   /** Keeps the file a resolution reached and every symlink crossed on the way. */
@@ -168,7 +208,9 @@ class ClosureState {
   }
 
   warn(message: string): void {
-    if (!this.warnings.includes(message)) this.warnings.push(message);
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.warnings.push(message);
   }
 
   /** Kernel-like resolution inside the image; a symlink loop is reported and treated as missing, as ELOOP is. */
@@ -183,27 +225,19 @@ class ClosureState {
   }
 
   private readElf(realPath: string): Promise<ElfParseResult | undefined> {
-    let pending = this.elfCache.get(realPath);
-    if (!pending) {
-      pending = this.tree.readFile(realPath).then(
-        (buf) => parseElf(buf),
-        (error: unknown) => {
-          if (!isScratchifyError(error)) throw error;
-          this.warn(`cannot read ${realPath}: ${error.message}`);
-          return undefined;
-        },
-      );
-      this.elfCache.set(realPath, pending);
-    }
-    return pending;
+    return elfHeadersOf(this.tree, realPath).catch((error: unknown) => {
+      if (!isScratchifyError(error) || error instanceof ContentReadError) throw error;
+      this.warn(`cannot read ${realPath}: ${error.message}`);
+      return undefined;
+    });
   }
 
   /** True when the directory exists; saves probing every file name in absent hwcaps subdirectories. */
   private directoryExists(dir: string): boolean {
-    let exists = this.dirExists.get(dir);
+    let exists = this.facts.dirExists.get(dir);
     if (exists === undefined) {
       exists = this.resolve(dir)?.entry?.type === 'dir';
-      this.dirExists.set(dir, exists);
+      this.facts.dirExists.set(dir, exists);
     }
     return exists;
   }
@@ -280,13 +314,13 @@ class ClosureState {
 
   /** The image's ld.so.cache, read once; undefined when absent or unreadable (ld.so then ignores it). */
   async glibcCache(): Promise<{ cache?: LdCache; resolution?: Resolution }> {
-    if (!this.ldCache) {
-      this.ldCache = {};
+    if (!this.facts.ldCache) {
+      this.facts.ldCache = {};
       const resolution = this.resolve(LD_SO_CACHE);
       if (resolution?.entry && (resolution.entry.type === 'file' || resolution.entry.type === 'hardlink')) {
         try {
           const parsed = parseLdCache(await this.tree.readFile(resolution.path));
-          if (parsed.ok) this.ldCache = { cache: parsed.cache, resolution };
+          if (parsed.ok) this.facts.ldCache = { cache: parsed.cache, resolution };
           else this.warn(`${LD_SO_CACHE} is ignored: ${parsed.message}`);
         } catch (error) {
           if (!isScratchifyError(error)) throw error;
@@ -294,7 +328,7 @@ class ClosureState {
         }
       }
     }
-    return this.ldCache;
+    return this.facts.ldCache;
   }
 
   /** A small text file of the image (ld.so.preload, ld-musl path); undefined when unreadable, with a warning. */

@@ -35,7 +35,10 @@ export interface KeptPath {
   gid: number;
   /** Symlink target as stored; for hardlinks, the path whose content is shared. */
   linkTarget?: string;
+  /** Distinct reasons, at most a few per rule (the first recorded first); `reasonCounts` counts them all. */
   reasons: Reason[];
+  /** Present when `reasons` is a sample: how many distinct reasons each rule gave, stored or not. */
+  reasonCounts?: Record<string, number>;
 }
 
 export interface AnalysisTotals {
@@ -86,8 +89,14 @@ export interface AnalysisContext {
   isKept(path: string): boolean;
   /** Resolves a command name as `execvp` would with the image's PATH (names with `/` relative to workdir). */
   which(command: string): string | undefined;
-  /** File content, cached for the run. Throws ImageError for non-files. */
+  /**
+   * A whole file's content, for rules that need it whole (scripts, configs, string scans of programs). Throws
+   * ImageError for non-files and for files over `WHOLE_READ_LIMIT` (the rule then skips it with a warning);
+   * a ContentReadError when the image's bytes cannot be read (the analysis stops on it).
+   */
   read(path: string): Promise<Buffer>;
+  /** `size` bytes from byte `start` of a file (fewer at its end): for headers and first lines. */
+  readRange(path: string, start: number, size: number): Promise<Buffer>;
   warn(message: string): void;
 }
 

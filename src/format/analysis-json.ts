@@ -19,6 +19,7 @@ export function analysisJson(analysis: Analysis): Record<string, unknown> {
       gid: kept.gid,
       ...(kept.linkTarget !== undefined ? { linkTarget: kept.linkTarget } : {}),
       reasons: kept.reasons,
+      ...(kept.reasonCounts !== undefined ? { reasonCounts: kept.reasonCounts } : {}),
     })),
     warnings: analysis.warnings,
     imageWarnings: analysis.imageWarnings,

@@ -23,7 +23,8 @@ export function formatAnalysisText(analysis: Analysis): string {
     if (kept.reasons.every((reason) => reason.rule === 'parent')) continue;
     const reason = kept.reasons.find((r) => r.rule !== 'parent') ?? kept.reasons[0];
     const what = kept.type === 'symlink' ? `-> ${kept.linkTarget}` : kept.type === 'dir' ? 'dir' : megabytes(kept.size);
-    const more = kept.reasons.length > 1 ? ` (+${kept.reasons.length - 1} more)` : '';
+    const total = kept.reasonCounts ? Object.values(kept.reasonCounts).reduce((sum, n) => sum + n, 0) : kept.reasons.length;
+    const more = total > 1 ? ` (+${total - 1} more)` : '';
     lines.push(`  ${kept.path}  ${what}  [${reason.rule}${reason.by ? ` by ${reason.by}` : ''}]${more}`);
   }
   const t = analysis.totals;

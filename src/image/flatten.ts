@@ -4,8 +4,7 @@
  */
 import { MergedTree } from '../tree/merged-tree';
 import type { LayerEntry } from '../tree/types';
-import { forEachEntry } from './entry-batch';
-import { LayerScanPool, type LayerDigests } from './layer-scan';
+import { forEachEntry, LayerScanPool, type LayerDigests } from './scan';
 import { INFLATED_LAYER_BUDGET, InflatedLayers, layerContentReader } from './layer-content';
 import { checkLayerDigests, layerCompression, layerDigestAlgorithms, layerError, streamLayer, type Compression } from './layer-stream';
 import { scanRootDirectory } from './rootfs';
@@ -19,7 +18,7 @@ const HANDED_OVER_LAYER_BYTES = INFLATED_LAYER_BUDGET / 4;
 
 /**
  * Builds the merged tree of an opened image, verifying layer digests. Layers in a host file are all queued on
- * the scan pool at once (layer-scan.ts: one read per layer, hashing and header scan in the same pass) and
+ * the scan pool at once (scan/layer-scan.ts: one read per layer, hashing and header scan in the same pass) and
  * merged in layer order as their entries arrive; a layer elsewhere is streamed here. The tree is returned only
  * once every digest has matched; a layer that cannot be read is reported before any digest. `pool` is the
  * caller's (it may have started its threads already, and the caller closes it); without one, a pool is made

@@ -4,11 +4,11 @@
  * inflates it from the start up to the last byte wanted; an analysis that reads a dozen files of one layer one
  * at a time (the program, its ELF interpreter, libc, `ld.so.cache`…) would inflate that layer a dozen times.
  * So a gzip layer whose tar fits what is left of a per-image budget is kept whole for later reads: handed over
- * by the scan that inflated it to build the tree (layer-scan.ts) when it is small, or inflated once on its first
+ * by the scan that inflated it to build the tree (scan/layer-scan.ts) when it is small, or inflated once on its first
  * read; a larger one is read in passes.
  */
 import * as zlib from 'node:zlib';
-import { ImageError } from '../errors';
+import { ContentReadError, ImageError } from '../errors';
 import type { ContentLocation, ContentReader } from '../tree/types';
 import type { Compression } from './layer-stream';
 import { readHostFile } from './rootfs';
@@ -76,7 +76,11 @@ export function layerContentReader(image: OpenedImage, compressions: readonly Co
         const location: ContentLocation = request.location;
         if (location.kind === 'host') {
           if (!image.rootDirectory) throw new ImageError('host content in an image without root directory', { file: image.file });
-          hostReads.push(readHostFile(image.rootDirectory, location.path).then((bytes) => void (results[index] = bytes)));
+          const { start = 0, size } = request;
+          const read = readHostFile(image.rootDirectory, location.path, start, size).catch((error: unknown) => {
+            throw new ContentReadError(`${location.path}: ${error instanceof ImageError ? error.message : describeStreamError(error)}`, { file: image.file });
+          });
+          hostReads.push(read.then((bytes) => void (results[index] = bytes)));
           return;
         }
         const list = byLayer.get(location.layer);
@@ -86,7 +90,7 @@ export function layerContentReader(image: OpenedImage, compressions: readonly Co
       for (const [layer, indexes] of byLayer) {
         const ranges = indexes.map((index) => {
           const location = requests[index].location as Extract<ContentLocation, { kind: 'layer' }>;
-          return { offset: location.offset, size: requests[index].size };
+          return { offset: location.offset + (requests[index].start ?? 0), size: requests[index].size };
         });
         const buffers = await readLayerRanges(image.layers[layer], compressions[layer], ranges, image.file, { inflated, index: layer });
         indexes.forEach((index, k) => (results[index] = buffers[k]));
@@ -126,13 +130,13 @@ export async function readLayerRanges(
     cache?.inflated.keep(cache.index, pass.whole);
     return pass.buffers;
   } catch (error) {
-    if (error instanceof ImageError) throw error;
-    throw new ImageError(`layer ${layer.name}: ${describeStreamError(error)}`, { file });
+    if (error instanceof ContentReadError) throw error;
+    throw new ContentReadError(`layer ${layer.name}: ${error instanceof ImageError ? error.message : describeStreamError(error)}`, { file });
   }
 }
 
 function truncated(layer: LayerSource): ImageError {
-  return new ImageError(`layer ${layer.name}: ended before the file data (truncated)`);
+  return new ContentReadError(`layer ${layer.name}: ended before the file data (truncated)`);
 }
 
 function sliceOf(whole: Buffer, range: LayerRange, layer: LayerSource): Buffer {

@@ -11,11 +11,9 @@ import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { ImageError } from '../errors';
 import type { LayerEntry } from '../tree/types';
-import { forEachEntry } from './entry-batch';
-import type { LayerDigests } from './layer-scan';
+import { forEachEntry, TarScanner, type LayerDigests } from './scan';
 import type { LayerSource } from './source';
 import { describeStreamError } from './stream-errors';
-import { TarScanner } from './tar-scanner';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -76,7 +74,7 @@ function digestAlgorithm(digest: string | undefined): 'sha256' | 'sha512' | unde
   return algorithm === 'sha256' || algorithm === 'sha512' ? algorithm : undefined;
 }
 
-/** A writable end that feeds the layer scanner (tar-scanner.ts) and hands each entry to `onEntry` as its batch fills. */
+/** A writable end that feeds the layer scanner (scan/tar-scanner.ts) and hands each entry to `onEntry` as its batch fills. */
 function scanSink(onEntry: (entry: LayerEntry) => void): Writable {
   const scanner = new TarScanner((batch) => forEachEntry(batch, onEntry));
   return new Writable({

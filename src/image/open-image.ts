@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ImageError } from '../errors';
 import type { FileTree } from '../tree/types';
-import { LayerScanPool } from './layer-scan';
+import { LayerScanPool } from './scan';
 import type { ImageConfig, ImageFormat, ImageSelection, ImageSource } from './source';
 
 /** An image read into memory as metadata: its config and merged file tree. */

@@ -75,15 +75,25 @@ async function realDirectoryName(directory: string): Promise<string> {
   return decodeName(await fs.promises.realpath(nameBytes(directory), { encoding: 'buffer' }));
 }
 
-/** Reads a file found by `scanRootDirectory`, refusing it if a symlink now leads it outside `root`. */
-export async function readHostFile(root: string, host: string): Promise<Buffer> {
+/**
+ * Reads `size` bytes from byte `start` of a file found by `scanRootDirectory` (fewer when it is shorter now),
+ * refusing it if a symlink now leads it outside `root`.
+ */
+export async function readHostFile(root: string, host: string, start: number, size: number): Promise<Buffer> {
   const realDirectory = await realDirectoryName(path.dirname(host));
   if (realDirectory !== root && !realDirectory.startsWith(root + path.sep)) {
     throw new ImageError(`${host}: now leaves the root directory; not read`, { file: root });
   }
   const handle = await fs.promises.open(nameBytes(path.join(realDirectory, path.basename(host))), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   try {
-    return await handle.readFile();
+    const buffer = Buffer.alloc(size);
+    let filled = 0;
+    while (filled < size) {
+      const { bytesRead } = await handle.read(buffer, filled, size - filled, start + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return filled === size ? buffer : buffer.subarray(0, filled);
   } finally {
     await handle.close();
   }

@@ -1,6 +1,6 @@
 /**
  * Tar header blocks (POSIX ustar, GNU and PAX), decoded for the readers of images — the outer `docker save` tar
- * (member-store.ts) and every layer (tar-scanner.ts) — and encoded for the writer of image archives
+ * (member-store.ts) and every layer (scan/tar-scanner.ts) — and encoded for the writer of image archives
  * (src/emit/archive-tar-writer.ts). Names, link targets and xattr values are bytes (name-bytes.ts) both ways.
  * Where readers disagree, the rules are those of Go's archive/tar, which Docker, containerd, podman and umoci
  * extract layers with: what scratchify reads must be what the engine will create.

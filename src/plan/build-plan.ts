@@ -60,7 +60,8 @@ function rootOf(reason: Reason, byPath: Map<string, KeptPath>): string | undefin
     seen.add(by);
     const next = byPath.get(by);
     const elfReason = next?.reasons.find((r) => r.rule.startsWith('elf-') && r.by);
-    if (!elfReason || !next?.reasons.every((r) => r.rule.startsWith('elf-') || r.rule === 'symlink' || r.rule === 'parent')) return by;
+    const rules = next?.reasonCounts ? Object.keys(next.reasonCounts) : next?.reasons.map((r) => r.rule);
+    if (!elfReason || !rules?.every((rule) => rule.startsWith('elf-') || rule === 'symlink' || rule === 'parent')) return by;
     by = elfReason.by;
   }
   return by;

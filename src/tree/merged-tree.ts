@@ -7,7 +7,7 @@ import { ImageError } from '../errors';
 import { joinPath, splitPath, walk } from './path-resolution';
 import { LayerWasteRecorder, type LayerWaste } from './layer-waste';
 import { TreeNode } from './tree-node';
-import type { ContentLocation, ContentReader, FileEntry, FileTree, LayerEntry, Resolution } from './types';
+import type { ContentLocation, ContentReader, ContentRequest, FileEntry, FileTree, LayerEntry, RangeRequest, Resolution } from './types';
 import { AUFS_HARDLINK_DIR, WHITEOUT_PREFIX, classifyWhiteout } from './whiteouts';
 
 /** Content of a regular file held aside (AUFS `.wh..wh.plnk`) only so hardlinks can point at it. */
@@ -414,7 +414,12 @@ export class MergedTree implements FileTree {
   }
 
   async readFiles(paths: readonly string[]): Promise<Map<string, Buffer>> {
-    const requests = paths.map((path) => {
+    const buffers = await this.readRanges(paths.map((path) => ({ path, start: 0, size: Number.MAX_SAFE_INTEGER })));
+    return new Map(paths.map((path, index) => [path, buffers[index]]));
+  }
+
+  async readRanges(ranges: readonly RangeRequest[]): Promise<Buffer[]> {
+    const requests = ranges.map(({ path, start, size }): ContentRequest => {
       const node = walk<TreeNode>(this.root, path, true).node;
       if (!node) throw new ImageError(`${path}: no such file in the image`, { file: this.source });
       if (node.type !== 'file' && node.type !== 'hardlink') {
@@ -422,9 +427,9 @@ export class MergedTree implements FileTree {
       }
       const location = node.location();
       if (!location) throw new ImageError(`${path}: content is not in the image`, { file: this.source });
-      return { location, size: node.size };
+      const from = Math.min(Math.max(start, 0), node.size);
+      return { location, start: from, size: Math.min(size, node.size - from) };
     });
-    const buffers = await this.content.read(requests);
-    return new Map(paths.map((path, index) => [path, buffers[index]]));
+    return this.content.read(requests);
   }
 }

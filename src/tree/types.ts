@@ -62,6 +62,11 @@ export interface FileTree {
   readFile(path: string): Promise<Buffer>;
   /** Like readFile for many paths at once, reading each layer at most once; keyed by the paths given. */
   readFiles(paths: readonly string[]): Promise<Map<string, Buffer>>;
+  /**
+   * Slices of regular files (following symlinks), one buffer per request in order, reading each layer at most
+   * once: how the analysis reads headers and first lines without holding whole files.
+   */
+  readRanges(requests: readonly RangeRequest[]): Promise<Buffer[]>;
   /** Problems met while merging that did not stop it (escaping names, device nodes, dangling hardlinks). */
   readonly warnings: readonly string[];
   /** Bytes written by one layer and removed or replaced by a later one; absent for trees not built from layers. */
@@ -75,10 +80,24 @@ export type ContentLocation =
   /** A file of a root-filesystem directory on the host, opened without following a final symlink. */
   | { kind: 'host'; path: string };
 
+/** `size` bytes of a file's content from byte `start` (0 when absent). */
+export interface ContentRequest {
+  location: ContentLocation;
+  size: number;
+  start?: number;
+}
+
+/** A slice of a file of the tree: `size` bytes from byte `start`, fewer when the file ends first. */
+export interface RangeRequest {
+  path: string;
+  start: number;
+  size: number;
+}
+
 /** Reads file contents for a tree; the image side implements it, since only it knows how layers are stored. */
 export interface ContentReader {
   /** Reads each request; the result has one buffer per request, in order. */
-  read(requests: ReadonlyArray<{ location: ContentLocation; size: number }>): Promise<Buffer[]>;
+  read(requests: ReadonlyArray<ContentRequest>): Promise<Buffer[]>;
 }
 
 /** One tar header of a layer, as the merge consumes it (names not yet normalized). */

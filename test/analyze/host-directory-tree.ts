@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ImageError } from '../../src/errors';
-import type { FileEntry, FileTree, FileType, Resolution } from '../../src/tree/types';
+import type { FileEntry, FileTree, FileType, RangeRequest, Resolution } from '../../src/tree/types';
 
 const MAX_SYMLINK_HOPS = 40;
 
@@ -127,6 +127,24 @@ export class HostDirectoryTree implements FileTree {
   async readFiles(paths: readonly string[]): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
     for (const p of paths) out.set(p, await this.readFile(p));
+    return out;
+  }
+
+  async readRanges(requests: readonly RangeRequest[]): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    for (const { path: imagePath, start, size } of requests) {
+      const resolved = this.resolve(imagePath);
+      if (resolved.entry?.type !== 'file') throw new ImageError(`${imagePath} is not a regular file`);
+      this.reads.push(resolved.path);
+      const handle = await fs.promises.open(this.host(resolved.path), 'r');
+      try {
+        const buffer = Buffer.alloc(Math.max(0, Math.min(size, resolved.entry.size - start)));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+        out.push(buffer.subarray(0, bytesRead));
+      } finally {
+        await handle.close();
+      }
+    }
     return out;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The measured side of the benchmark, run as its own process so its peak RSS is its own (not the generator's
- * or the parent's): `analyzeImage` on the archive, then one JSON line with what was found and the peak RSS.
+ * or the parent's): `analyzeImage` on the archive (with the `--keep` globs given after it), then one JSON line with what was found and the peak RSS.
  */
 import { analyzeImage } from '../../src/analyze';
 
@@ -17,9 +17,9 @@ export interface AnalysisMeasurement {
   keptPaths: string[];
 }
 
-async function main(archive: string): Promise<void> {
+async function main(archive: string, keep: string[]): Promise<void> {
   const started = process.hrtime.bigint();
-  const analysis = await analyzeImage(archive);
+  const analysis = await analyzeImage(archive, { keep });
   const innerMs = Number(process.hrtime.bigint() - started) / 1e6;
   const keptFiles = analysis.kept.filter((kept) => kept.type === 'file' || kept.type === 'hardlink');
   const measurement: AnalysisMeasurement = {
@@ -33,7 +33,7 @@ async function main(archive: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(measurement)}\n`);
 }
 
-main(process.argv[2]).catch((error: unknown) => {
+main(process.argv[2], process.argv.slice(3)).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

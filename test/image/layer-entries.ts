@@ -3,8 +3,8 @@
  * as tar-stream reads them: the scan must not differ from tar-stream, however the bytes arrive.
  */
 import * as tar from 'tar-stream';
-import { readEntries, type EntryBatch } from '../../src/image/entry-batch';
-import { TarScanner } from '../../src/image/tar-scanner';
+import { readEntries, type EntryBatch } from '../../src/image/scan';
+import { TarScanner } from '../../src/image/scan';
 import type { FileType, LayerEntry } from '../../src/tree/types';
 
 /** Scans `bytes` pushed in pieces that end at `cuts`, and reads the entries of the batches the scan hands over. */

@@ -1,13 +1,13 @@
 /**
- * The scan pool (src/image/layer-scan.ts) runs layer scans on worker threads. A worker must hand over the
+ * The scan pool (src/image/scan/layer-scan.ts) runs layer scans on worker threads. A worker must hand over the
  * entries the scan gives on this thread and the layer's digests, and a pool closed mid-scan must fail what it
  * had not finished rather than leave it waiting.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { readEntries, type EntryBatch } from '../../src/image/entry-batch';
-import { LayerScanPool, type LayerScan } from '../../src/image/layer-scan';
-import { TarScanner } from '../../src/image/tar-scanner';
+import { readEntries, type EntryBatch } from '../../src/image/scan';
+import { LayerScanPool, type LayerScan } from '../../src/image/scan';
+import { TarScanner } from '../../src/image/scan';
 import type { LayerEntry } from '../../src/tree/types';
 import { tarOf, tempDir, writeFile, type TestEntry } from './image-builder';
 

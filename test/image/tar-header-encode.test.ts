@@ -4,10 +4,10 @@
  * PAX record. (GNU tar, Python, umoci and Docker read what it writes in the host and e2e tiers.)
  */
 import fc from 'fast-check';
-import { readEntries, type EntryBatch } from '../../src/image/entry-batch';
+import { readEntries, type EntryBatch } from '../../src/image/scan';
 import { nameBytes } from '../../src/image/name-bytes';
 import { entryHeaderBlocks, padded, TYPEFLAG } from '../../src/image/tar-header';
-import { TarScanner } from '../../src/image/tar-scanner';
+import { TarScanner } from '../../src/image/scan';
 import type { LayerEntry } from '../../src/tree/types';
 
 function scan(bytes: Buffer): LayerEntry[] {

@@ -7,8 +7,8 @@
  * tar-names.test.ts).
  */
 import fc from 'fast-check';
-import type { EntryBatch } from '../../src/image/entry-batch';
-import { TarScanner } from '../../src/image/tar-scanner';
+import type { EntryBatch } from '../../src/image/scan';
+import { TarScanner } from '../../src/image/scan';
 import { tarOf, type TestEntry } from './image-builder';
 import { scan, scanAt, viaTarStream } from './layer-entries';
 

@@ -59,6 +59,7 @@ describe('materialize', () => {
       fileTotals: () => source.fileTotals(),
       readFile: (path) => source.readFile(path === link.path ? file.path : path),
       readFiles: async (paths) => new Map(await Promise.all(paths.map(async (p) => [p, await source.readFile(p === link.path ? file.path : p)] as const))),
+      readRanges: (requests) => source.readRanges(requests.map((r) => (r.path === link.path ? { ...r, path: file.path } : r))),
       warnings: [],
     };
     const both = tmp('hardlink-both');

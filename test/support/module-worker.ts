@@ -1,5 +1,5 @@
 /**
- * Stands in for src/image/module-worker.ts under jest (jest.config.js maps `./module-worker` here): the worker
+ * Stands in for src/image/scan/module-worker.ts under jest (jest.config.js maps `./module-worker` here): the worker
  * runs the compiled module under dist/ (test/support/dist.ts), as it does when scratchify runs from dist/.
  */
 import { Worker } from 'node:worker_threads';

@@ -19,7 +19,8 @@
  * /etc/hostname, /etc/resolv.conf) and /etc/shadow, /etc/gshadow are never kept.
  */
 import { posix } from 'node:path';
-import { hasElfMagic, parseElf, DF_1_PIE } from '../elf';
+import { hasElfMagic, DF_1_PIE } from '../elf';
+import { elfHeadersOf } from '../loader';
 import type { AnalysisContext, FileRule, KeptFile } from '../types';
 import { resolveInclude, includeDirectives } from './path-references-includes';
 import { absolutePathRuns, isVirtualPath, printableText, uncommentedText } from './path-references-strings';
@@ -51,10 +52,10 @@ function isText(head: Buffer): boolean {
   return !head.includes(0);
 }
 
-function scanKind(file: KeptFile, content: Buffer, context: AnalysisContext): ScanKind {
+async function scanKind(file: KeptFile, context: AnalysisContext): Promise<ScanKind> {
   if (NOT_SCANNED.has(file.path) || CERTIFICATE_EXTENSION.test(file.path)) return 'skip';
   if (hasElfMagic(file.head)) {
-    const parsed = parseElf(content);
+    const parsed = await elfHeadersOf(context.tree, file.path);
     if (!parsed.ok) return 'skip';
     const elf = parsed.elf;
     // A PIE is ET_DYN like a library; DF_1_PIE or an interpreter without a soname tells it apart (libc.so.6
@@ -160,9 +161,9 @@ export const pathReferencesRule: FileRule = {
   id: 'path-references',
   description: 'paths named in programs and config files',
   async inspect(file, context) {
-    const content = await context.read(file.path);
-    const kind = scanKind(file, content, context);
+    const kind = await scanKind(file, context);
     if (kind === 'skip') return;
+    const content = await context.read(file.path);
     const text = kind === 'program' ? printableText(content) : uncommentedText(content.toString('utf8'));
     const seen = new Set<string>();
     for (const run of absolutePathRuns(text)) {

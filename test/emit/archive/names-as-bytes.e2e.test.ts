@@ -8,9 +8,9 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { readEntries, type EntryBatch } from '../../../src/image/entry-batch';
+import { readEntries, type EntryBatch } from '../../../src/image/scan';
 import { nameBytes } from '../../../src/image/name-bytes';
-import { TarScanner } from '../../../src/image/tar-scanner';
+import { TarScanner } from '../../../src/image/scan';
 import type { LayerEntry } from '../../../src/tree/types';
 import { runCli } from '../../support/cli';
 import { DOCKER_CLIENT, DockerResources, describeWithDocker, dockerOrThrow, uniqueName } from '../../support/docker';

@@ -1,6 +1,9 @@
+import { explain, type Analysis as WhyAnalysis } from '../../../../src/analyze';
 import { pythonModuleCommandRule, pythonRule } from '../../../../src/analyze/rules/python';
 import { scanPythonImports } from '../../../../src/analyze/rules/python-imports';
 import { analyzeWith, executable, keptPaths, writeRoot } from './runtime-fixtures';
+
+const whySteps = (analysis: WhyAnalysis, path: string) => explain(analysis, path).chains.flat().map((step) => step.reason);
 
 describe('scanPythonImports', () => {
   it.each([
@@ -94,7 +97,8 @@ describe('python rule', () => {
       expect(kept).not.toContain(absent);
     }
     const sqlite = analysis.kept.find((k) => k.path === `${STDLIB}/sqlite3/__init__.py`);
-    expect(sqlite?.reasons).toContainEqual(expect.objectContaining({ rule: 'python-import', by: '/app/main.py', detail: expect.stringContaining('import sqlite3 at line 1') }));
+    expect(sqlite?.reasons).toContainEqual(expect.objectContaining({ rule: 'python-import', by: `${STDLIB}/sqlite3` }));
+    expect(whySteps(analysis, `${STDLIB}/sqlite3/__init__.py`)).toContainEqual(expect.objectContaining({ rule: 'python-import', by: '/app/main.py', detail: expect.stringContaining('import sqlite3 at line 1') }));
     expect(analysis.kept.find((k) => k.path === `${STDLIB}/os.py`)?.reasons[0]).toMatchObject({ rule: 'python-stdlib', by: '/usr/bin/python3.11' });
     const warnings = analysis.warnings.join('\n');
     expect(warnings).toMatch(/\/app\/main\.py: line 4: import missing_mod: no module missing_mod/);

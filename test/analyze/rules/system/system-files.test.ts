@@ -1,3 +1,4 @@
+import { explain } from '../../../../src/analyze';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { userNeedsLookup } from '../../../../src/analyze/rules/system-files-accounts';
@@ -120,7 +121,7 @@ describe('system files', () => {
     expect(by('/etc/ssl/certs/ca-certificates.crt')).toContain('ca-bundle</usr/local/bin/go-app');
     expect(by('/etc/passwd')).toContain('passwd</usr/local/bin/go-app');
     expect(by('/etc/nsswitch.conf')).toContain('nsswitch</usr/local/bin/go-app');
-    expect(by('/usr/share/zoneinfo/America/New_York')).toContain('tzdata</usr/local/bin/go-app');
+    expect(explain(analysis, '/usr/share/zoneinfo/America/New_York').chains.flat().map((step) => `${step.reason.rule}<${step.reason.by}`)).toContain('tzdata</usr/local/bin/go-app');
     expect(rulesOf(analysis, '/usr/share/zoneinfo/right/Europe/Paris')).toEqual([]);
   });
 

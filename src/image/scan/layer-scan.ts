@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { EntryBatch } from './entry-batch';
 import { startModuleWorker } from './module-worker';
-import type { HostRange } from './source';
+import type { HostRange } from '../source';
 
 /** Hex digests of a layer's stored bytes and of its uncompressed tar, for the algorithms asked. */
 export interface LayerDigests {

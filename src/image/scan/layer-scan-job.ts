@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import type * as Zlib from 'node:zlib';
 import type { EntryBatch } from './entry-batch';
 import type { LayerDigests, ScanJob } from './layer-scan';
-import { TRUNCATED_TAR } from './tar-header';
+import { TRUNCATED_TAR } from '../tar-header';
 import { TarScanner } from './tar-scanner';
 
 /**

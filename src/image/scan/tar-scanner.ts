@@ -26,7 +26,7 @@ import {
   tarNumber,
   TRUNCATED_TAR,
   wordsOf,
-} from './tar-header';
+} from '../tar-header';
 
 const PAX_HEADER = 0x78; // 'x'
 const PAX_GLOBAL = 0x67; // 'g'

@@ -7,8 +7,8 @@
  * threads take over shortens the longest thread. (Posting entries as objects costs more on both sides:
  * structured clone of 100k objects and strings.)
  */
-import type { FileType, LayerEntry } from '../tree/types';
-import { decodeName } from './name-bytes';
+import type { FileType, LayerEntry } from '../../tree/types';
+import { decodeName } from '../name-bytes';
 
 /** Entries per batch: large enough that messages are few. */
 const BATCH_ENTRIES = 2048;
