@@ -6,10 +6,17 @@
  * (ld.so.cache, then the default directories). Both are followed for string-literal names: the program
  * `ldconfig` and the cache it prints are kept with the library `ldconfig -p` would name, and the ELF rule
  * then keeps the library's own closure.
+ *
+ * A library loaded this way is the program's own native code, so like an ELF program (path-references.ts)
+ * its compiled-in absolute paths are kept when they exist (libmagic's `/etc/magic:/usr/share/misc/magic`).
+ * Libraries that compile their data append a suffix to such a base path (libmagic loads `<path>.mgc`
+ * first, then the path as a file or a directory of sources): when a named path is absent, a dangling link or
+ * a directory, the files beside it named `<name>.<suffix>` are kept (a directory itself is kept empty).
  */
 import { posix } from 'node:path';
 import { CACHE_FLAGS_AARCH64, CACHE_FLAGS_X86_64, parseLdCache, type LdCacheEntry } from '../ldcache';
 import type { AnalysisContext, Reason } from '../types';
+import { absolutePathRuns, isVirtualPath, printableText } from './path-references-strings';
 import { entryAt } from './run-state';
 
 const LD_SO_CACHE = '/etc/ld.so.cache';
@@ -51,8 +58,33 @@ export async function keepFoundLibrary(context: AnalysisContext, name: string, r
   // ldconfig -p lists the cache in file order; ctypes takes the first `lib<name>.` line that matches.
   const found = entries.find((cached) => cached.name.startsWith(`lib${name}.`) && cached.hwcapsSubdir === undefined);
   if (found === undefined) return `find_library('${name}'): no lib${name}.* in ${LD_SO_CACHE}`;
-  context.keep(found.path, { ...reason, detail: `find_library('${name}') returns ${found.name} (${LD_SO_CACHE} entry ${found.path})` });
+  const library = context.keep(found.path, { ...reason, detail: `find_library('${name}') returns ${found.name} (${LD_SO_CACHE} entry ${found.path})` });
+  if (library !== undefined) await keepLibraryPaths(context, library);
   return undefined;
+}
+
+/** Keeps the files a library loaded by a Python program names by absolute path (see the module comment). */
+export async function keepLibraryPaths(context: AnalysisContext, library: string): Promise<void> {
+  const paths = new Set(absolutePathRuns(printableText(await context.read(library))).filter((path) => !isVirtualPath(path)));
+  for (const path of paths) {
+    const reason: Reason = { rule: 'python-ctypes-data', by: library, detail: `path ${path} named in the library` };
+    const entry = entryAt(context, path);
+    if (entry?.type === 'file' || entry?.type === 'hardlink') {
+      context.keep(path, reason);
+      continue;
+    }
+    if (entry?.type === 'dir') context.keep(path, { ...reason, detail: `directory ${path} named in the library` });
+    else if (entry !== undefined) continue;
+    const dir = posix.dirname(path);
+    if (dir === '/' || entryAt(context, dir)?.type !== 'dir') continue;
+    const stem = `${posix.basename(path)}.`;
+    for (const name of context.tree.list(context.tree.resolve(dir).path)) {
+      if (!name.startsWith(stem) || !/^[\w-]{1,8}$/.test(name.slice(stem.length))) continue;
+      const sibling = posix.join(dir, name);
+      const target = entryAt(context, sibling);
+      if (target?.type === 'file' || target?.type === 'hardlink') context.keep(sibling, { ...reason, detail: `${name}: ${path} with a suffix, as the library loads its compiled data` });
+    }
+  }
 }
 
 /**
@@ -65,12 +97,17 @@ export async function keepLoadedLibrary(context: AnalysisContext, name: string, 
   const cached = entries?.find((entry) => entry.name === name && entry.hwcapsSubdir === undefined);
   if (cached !== undefined) {
     context.keep(LD_SO_CACHE, { ...reason, detail: `dlopen finds ${name} through the cache` });
-    context.keep(cached.path, reason);
+    const library = context.keep(cached.path, reason);
+    if (library !== undefined) await keepLibraryPaths(context, library);
     return undefined;
   }
   for (const dir of DEFAULT_DIRS) {
     const path = posix.join(dir, name);
-    if (entryAt(context, path) && context.keep(path, reason) !== undefined) return undefined;
+    const library = entryAt(context, path) ? context.keep(path, reason) : undefined;
+    if (library !== undefined) {
+      await keepLibraryPaths(context, library);
+      return undefined;
+    }
   }
   return `CDLL('${name}'): not in ${LD_SO_CACHE} nor the default library directories`;
 }
