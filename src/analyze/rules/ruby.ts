@@ -18,8 +18,8 @@
  *   'rackup', v)` keeps `<gem>/<bindir>/rackup`, which it `load`s.
  * - Sources (`.rb`, `.ru`, ruby `#!` scripts): `require 'x'` found along the load path then in every gem's
  *   require paths (`x.rb`, then the C extension `x.so`, whose libraries the ELF rule follows),
- *   `require_relative`, `load`, `autoload :Const, 'x'` and `gem 'name'` with literal names. Computed names
- *   are warnings for the application's own files.
+ *   `require_relative`, `load`, `autoload :Const, 'x'` (once a kept source mentions `Const`) and
+ *   `gem 'name'` with literal names. Computed names are warnings for the application's own files.
  */
 import { posix } from 'node:path';
 import type { AnalysisContext, FileRule, Reason } from '../types';
@@ -56,9 +56,20 @@ interface RubyState {
   pending: string[];
   /** Files Ruby `load`s as source whatever their name (a gem's executables often have no `.rb` nor `#!`). */
   loaded: Set<string>;
+  /** Constant names mentioned by the kept Ruby sources so far. */
+  constants: Set<string>;
+  /** Autoloads whose constant no kept source has mentioned yet, by constant name. */
+  deferred: Map<string, PendingLoad[]>;
 }
 
-const stateOf = perRun<RubyState>(() => ({ installs: [], pending: [], loaded: new Set() }));
+interface PendingLoad {
+  install: RubyInstall;
+  path: string;
+  load: RubyLoad;
+  application: boolean;
+}
+
+const stateOf = perRun<RubyState>(() => ({ installs: [], pending: [], loaded: new Set(), constants: new Set(), deferred: new Map() }));
 
 const isDir = (context: AnalysisContext, path: string): boolean => entryAt(context, path)?.type === 'dir';
 const isFile = (context: AnalysisContext, path: string): boolean => {
@@ -159,6 +170,8 @@ export interface RubyLoad {
   kind: 'require' | 'require_relative' | 'load' | 'autoload' | 'gem' | 'bin';
   /** The feature, path or gem name. */
   name: string;
+  /** For `autoload`: the constant whose first use loads the file. */
+  constant?: string;
   /** The name is relative to the source's directory (`File.expand_path('x', __dir__)`). */
   relative?: boolean;
   /** For `bin`: the executable name (`Gem.activate_bin_path('rack', 'rackup')`). */
@@ -168,34 +181,38 @@ export interface RubyLoad {
 
 export interface RubyScan {
   loads: RubyLoad[];
+  /** Constant names the code mentions outside its autoload declarations (`Rack::Handler::WEBrick` → 3 names). */
+  constants: Set<string>;
   /** Lines of requires whose name is computed. */
   dynamic: number[];
 }
 
-const LITERAL = String.raw`(['"])([^'"#\\\s]+)\1`;
+/** A quoted literal without interpolation; no back-reference, so it composes with other groups. */
+const QUOTED = String.raw`(?:'([^'#\\\s]+)'|"([^"#\\\s]+)")`;
 const PATTERNS: { kind: RubyLoad['kind']; pattern: RegExp }[] = [
-  { kind: 'require_relative', pattern: new RegExp(String.raw`(?:^|[\s;({])require_relative\s*\(?\s*${LITERAL}`, 'g') },
-  { kind: 'require', pattern: new RegExp(String.raw`(?:^|[\s;({])require\s*\(?\s*${LITERAL}`, 'g') },
-  { kind: 'load', pattern: new RegExp(String.raw`(?:^|[\s;({])load\s*\(?\s*${LITERAL}`, 'g') },
-  { kind: 'autoload', pattern: new RegExp(String.raw`(?:^|[\s;({.])autoload\s*\(?\s*:?\w+\s*,\s*${LITERAL}`, 'g') },
-  { kind: 'gem', pattern: new RegExp(String.raw`(?:^|[\s;({])gem\s*\(?\s*${LITERAL}`, 'g') },
+  { kind: 'require_relative', pattern: new RegExp(String.raw`(?:^|[\s;({])require_relative\s*\(?\s*${QUOTED}`, 'g') },
+  { kind: 'require', pattern: new RegExp(String.raw`(?:^|[\s;({])require\s*\(?\s*${QUOTED}`, 'g') },
+  { kind: 'load', pattern: new RegExp(String.raw`(?:^|[\s;({])load\s*\(?\s*${QUOTED}`, 'g') },
+  { kind: 'autoload', pattern: new RegExp(String.raw`(?:^|[\s;({.])autoload\s*\(?\s*:?(?<constant>\w+)\s*,\s*${QUOTED}`, 'g') },
+  { kind: 'gem', pattern: new RegExp(String.raw`(?:^|[\s;({])gem\s*\(?\s*${QUOTED}`, 'g') },
 ];
+const LITERAL = String.raw`(['"])([^'"#\\\s]+)\1`;
 const BIN_PATH = new RegExp(String.raw`Gem\.(?:activate_bin_path|bin_path)\s*\(\s*${LITERAL}\s*,\s*(['"])([^'"]+)\3`, 'g');
 /**
  * Paths relative to the source's own directory, as RubyGems and many gems name their autoloads:
  * `File.expand_path('x', __dir__)`, `File.join(__dir__, 'x')`, `"#{__dir__}/x"` (and `File.dirname(__FILE__)`).
  */
 const HERE = String.raw`(?:__dir__|File\.dirname\(\s*__FILE__\s*\))`;
-const QUOTED = String.raw`(?:'([^'#\\\s]+)'|"([^"#\\\s]+)")`;
 const RELATIVE_PATTERNS: { kind: RubyLoad['kind']; pattern: RegExp }[] = [
   { kind: 'require', pattern: new RegExp(String.raw`(?:^|[\s;({])require\s*\(?\s*(?:File\.expand_path\(\s*${QUOTED}\s*,\s*${HERE}\s*\)|File\.join\(\s*${HERE}\s*,\s*${QUOTED}\s*\)|"#\{${HERE}\}/([^"#\\\s]+)")`, 'g') },
-  { kind: 'autoload', pattern: new RegExp(String.raw`(?:^|[\s;({.])autoload\s*\(?\s*:?\w+\s*,\s*(?:File\.expand_path\(\s*${QUOTED}\s*,\s*${HERE}\s*\)|File\.join\(\s*${HERE}\s*,\s*${QUOTED}\s*\)|"#\{${HERE}\}/([^"#\\\s]+)")`, 'g') },
+  { kind: 'autoload', pattern: new RegExp(String.raw`(?:^|[\s;({.])autoload\s*\(?\s*:?(?<constant>\w+)\s*,\s*(?:File\.expand_path\(\s*${QUOTED}\s*,\s*${HERE}\s*\)|File\.join\(\s*${HERE}\s*,\s*${QUOTED}\s*\)|"#\{${HERE}\}/([^"#\\\s]+)")`, 'g') },
 ];
 const COMPUTED = /(?:^|[\s;({])(?:require|require_relative|load)\s*\(?\s*(?![\s'"]|Gem\.(?:activate_bin_path|bin_path)\b|File\.(?:expand_path|join)\(\s*(?:['"]|__dir__|File\.dirname))[^\s)]/;
 
 /** Scans Ruby source: comments, `=begin`/`=end` blocks and everything after `__END__` are skipped. */
 export function scanRubySource(source: string): RubyScan {
   const loads: RubyLoad[] = [];
+  const constants = new Set<string>();
   const dynamic: number[] = [];
   let comment = false;
   const lines = source.split('\n');
@@ -209,14 +226,26 @@ export function scanRubySource(source: string): RubyScan {
     if (/^__END__\s*$/.test(raw)) break;
     const code = raw.replace(/(^|\s)#(?![{]).*$/, '$1');
     const line = index + 1;
-    for (const { kind, pattern } of PATTERNS) for (const match of code.matchAll(pattern)) loads.push({ kind, name: match[2], line });
-    for (const { kind, pattern } of RELATIVE_PATTERNS) {
-      for (const match of code.matchAll(pattern)) loads.push({ kind, name: match[1] ?? match[2] ?? match[3] ?? match[4] ?? match[5], relative: true, line });
+    let declarations = code;
+    const push = (kind: RubyLoad['kind'], match: RegExpMatchArray, name: string, relative: boolean) => {
+      const constant = match.groups?.constant;
+      loads.push({ kind, name, line, ...(constant !== undefined ? { constant } : {}), ...(relative ? { relative } : {}) });
+      if (constant !== undefined) declarations = declarations.replace(match[0], ' ');
+    };
+    // The name is the first defined group after the constant's.
+    for (const [relative, patterns] of [[false, PATTERNS], [true, RELATIVE_PATTERNS]] as const) {
+      for (const { kind, pattern } of patterns) {
+        for (const match of code.matchAll(pattern)) {
+          const name = match.slice(match.groups?.constant !== undefined ? 2 : 1).find((group) => group !== undefined);
+          if (name !== undefined) push(kind, match, name, relative);
+        }
+      }
     }
     for (const match of code.matchAll(BIN_PATH)) loads.push({ kind: 'bin', name: match[2], executable: match[4], line });
     if (COMPUTED.test(code) && !/\bdef\s+(?:require|load)\b/.test(code)) dynamic.push(line);
+    for (const match of declarations.matchAll(/\b[A-Z]\w*/g)) constants.add(match[0]);
   }
-  return { loads, dynamic };
+  return { loads, dynamic, constants };
 }
 
 /** Finds a feature (`rack/handler/webrick`) as `require` does: `x.rb` then `x.so` per directory. */
@@ -235,39 +264,63 @@ function featureDirs(install: RubyInstall): string[] {
   return [...install.loadPath, ...install.gems.flatMap((gem) => gem.requirePaths)];
 }
 
+/**
+ * `autoload :Const, 'file'` loads the file on the first use of `Const`: it is followed once a kept Ruby
+ * source mentions the constant (in code or in a string, as `const_get` takes it), not for every
+ * declaration (rack.rb, rubygems.rb and net/http declare dozens the program never touches).
+ */
 async function inspectSource(context: AnalysisContext, path: string, state: RubyState): Promise<void> {
   const scan = scanRubySource((await context.read(path)).toString('utf8'));
   const application = !state.installs.some((install) => featureDirs(install).some((dir) => path.startsWith(`${dir}/`)) || install.gems.some((gem) => gem.gemDir !== undefined && path.startsWith(`${gem.gemDir}/`)));
+  const released: PendingLoad[] = [];
+  for (const constant of scan.constants) {
+    if (state.constants.has(constant)) continue;
+    state.constants.add(constant);
+    released.push(...(state.deferred.get(constant) ?? []));
+    state.deferred.delete(constant);
+  }
   for (const install of state.installs) {
-    const dirs = featureDirs(install);
     for (const load of scan.loads) {
-      const origin = { path, line: load.line };
-      const reason: Reason = { rule: 'ruby-require', by: path, detail: `${load.kind} '${load.name}' at line ${load.line}`, origin };
-      let found: string | undefined;
-      if (load.kind === 'require_relative' || load.relative === true) found = findFeature(context, posix.resolve(posix.dirname(path), load.name), ['/']);
-      else if (load.kind === 'load') found = [posix.resolve(context.workdir, load.name), ...dirs.map((dir) => posix.join(dir, load.name))].find((candidate) => isFile(context, candidate));
-      else if (load.kind === 'gem' || load.kind === 'bin') {
-        const gem = install.gems.find((candidate) => candidate.name === load.name && candidate.gemDir !== undefined) ?? install.gems.find((candidate) => candidate.name === load.name);
-        if (gem === undefined) {
-          if (application) context.warn(`${path}: line ${load.line}: no gem ${load.name} in the specifications of ${install.interpreter}`);
-          continue;
-        }
-        context.keep(gem.spec, { rule: 'ruby-gem', by: path, detail: `${load.kind === 'bin' ? `Gem.activate_bin_path('${load.name}', '${load.executable}')` : `gem '${load.name}'`} at line ${load.line} activates ${gem.name} ${gem.version}`, origin });
-        if (load.kind === 'bin' && gem.gemDir !== undefined && load.executable !== undefined) {
-          const bin = posix.join(gem.gemDir, gem.bindir, load.executable);
-          state.loaded.add(bin);
-          if (context.keep(bin, { rule: 'ruby-gem', by: path, detail: `executable ${load.executable} of gem ${gem.name} ${gem.version}, loaded by the binstub`, origin }) === undefined && application) {
-            context.warn(`${path}: line ${load.line}: gem ${gem.name} has no executable ${bin}`);
-          }
-        }
+      if (load.constant !== undefined && !state.constants.has(load.constant)) {
+        const waiting = state.deferred.get(load.constant) ?? [];
+        waiting.push({ install, path, load, application });
+        state.deferred.set(load.constant, waiting);
         continue;
-      } else found = findFeature(context, load.name, dirs);
-      if (found !== undefined && load.kind === 'load') state.loaded.add(found);
-      if (found !== undefined) context.keep(found, reason);
-      else if (application) context.warn(`${path}: line ${load.line}: ${load.kind} '${load.name}': not on the load path of ${install.interpreter} nor in a gem`);
+      }
+      followLoad(context, { install, path, load, application }, state);
     }
   }
+  for (const pending of released) followLoad(context, pending, state);
   if (application) for (const line of scan.dynamic) context.warn(`${path}: line ${line}: require of a file named at run time; keep it with --keep if the program needs it`);
+}
+
+/** Keeps what one load of a source names, found as Ruby finds it. */
+function followLoad(context: AnalysisContext, { install, path, load, application }: PendingLoad, state: RubyState): void {
+  const dirs = featureDirs(install);
+  const origin = { path, line: load.line };
+  const reason: Reason = { rule: 'ruby-require', by: path, detail: `${load.kind} '${load.name}' at line ${load.line}`, origin };
+  let found: string | undefined;
+  if (load.kind === 'require_relative' || load.relative === true) found = findFeature(context, posix.resolve(posix.dirname(path), load.name), ['/']);
+  else if (load.kind === 'load') found = [posix.resolve(context.workdir, load.name), ...dirs.map((dir) => posix.join(dir, load.name))].find((candidate) => isFile(context, candidate));
+  else if (load.kind === 'gem' || load.kind === 'bin') {
+    const gem = install.gems.find((candidate) => candidate.name === load.name && candidate.gemDir !== undefined) ?? install.gems.find((candidate) => candidate.name === load.name);
+    if (gem === undefined) {
+      if (application) context.warn(`${path}: line ${load.line}: no gem ${load.name} in the specifications of ${install.interpreter}`);
+      return;
+    }
+    context.keep(gem.spec, { rule: 'ruby-gem', by: path, detail: `${load.kind === 'bin' ? `Gem.activate_bin_path('${load.name}', '${load.executable}')` : `gem '${load.name}'`} at line ${load.line} activates ${gem.name} ${gem.version}`, origin });
+    if (load.kind === 'bin' && gem.gemDir !== undefined && load.executable !== undefined) {
+      const bin = posix.join(gem.gemDir, gem.bindir, load.executable);
+      state.loaded.add(bin);
+      if (context.keep(bin, { rule: 'ruby-gem', by: path, detail: `executable ${load.executable} of gem ${gem.name} ${gem.version}, loaded by the binstub`, origin }) === undefined && application) {
+        context.warn(`${path}: line ${load.line}: gem ${gem.name} has no executable ${bin}`);
+      }
+    }
+    return;
+  } else found = findFeature(context, load.name, dirs);
+  if (found !== undefined && load.kind === 'load') state.loaded.add(found);
+  if (found !== undefined) context.keep(found, reason);
+  else if (application) context.warn(`${path}: line ${load.line}: ${load.kind} '${load.name}': not on the load path of ${install.interpreter} nor in a gem`);
 }
 
 /** Keeps what an interpreter loads before the program and every gem specification. */

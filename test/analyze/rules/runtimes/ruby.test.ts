@@ -12,6 +12,12 @@ describe('scanRubySource', () => {
     expect(scanRubySource(source).loads.map((load) => `${load.kind} ${load.name}${load.relative ? ' (relative)' : ''}`)).toEqual(expected);
   });
 
+  it('collects the constants a source mentions, not those it only declares autoloads for', () => {
+    const scan = scanRubySource("module Rack\n  autoload :Cookie, 'rack/cookie'\n  X = Handler.const_get('WEBrick') # Comment\nend\n");
+    expect(scan.loads).toEqual([{ kind: 'autoload', name: 'rack/cookie', constant: 'Cookie', line: 2 }]);
+    expect([...scan.constants].sort()).toEqual(['Handler', 'Rack', 'WEBrick', 'X']);
+  });
+
   it('reads binstubs and reports computed names only', () => {
     const scan = scanRubySource("load Gem.activate_bin_path('rack', 'rackup', version)\nrequire name\n");
     expect(scan.loads).toEqual([{ kind: 'bin', name: 'rack', executable: 'rackup', line: 1 }]);
@@ -46,8 +52,8 @@ describe('ruby rule', () => {
     '/usr/lib/x86_64-linux-gnu/ruby/3.1.0/enc/encdb.so': 'elf',
     '/usr/lib/x86_64-linux-gnu/ruby/3.1.0/enc/trans/transdb.so': 'elf',
     '/usr/lib/x86_64-linux-gnu/ruby/3.1.0/enc/shift_jis.so': 'elf',
-    [`${vendor}/rubygems.rb`]: "require_relative 'rubygems/defaults'\nautoload :Resolver, File.expand_path('rubygems/resolver', __dir__)\n",
-    [`${vendor}/rubygems/defaults.rb`]: '',
+    [`${vendor}/rubygems.rb`]: "require_relative 'rubygems/defaults'\nautoload :Resolver, File.expand_path('rubygems/resolver', __dir__)\nautoload :Unused, 'rubygems/unused'\n",
+    [`${vendor}/rubygems/defaults.rb`]: 'def self.resolve = Gem::Resolver.new\n',
     [`${vendor}/rubygems/resolver.rb`]: '',
     [`${vendor}/rubygems/unused.rb`]: '',
     [`${gems}/specifications/rack-2.2.6.gemspec`]: '# stub: rack 2.2.6 ruby lib\ns.bindir = "bin"\n',
@@ -76,6 +82,8 @@ describe('ruby rule', () => {
     const reason = (path: string) => analysis.kept.find((k) => k.path === path)?.reasons.find((r) => r.rule.startsWith('ruby'));
     expect(reason(`${gems}/gems/rack-2.2.6/bin/rackup`)).toMatchObject({ rule: 'ruby-gem', by: '/usr/bin/rackup', origin: { path: '/usr/bin/rackup', line: 3 } });
     expect(reason(`${vendor}/rubygems/resolver.rb`)).toMatchObject({ rule: 'ruby-require', origin: { path: `${vendor}/rubygems.rb`, line: 2 } });
+    // Nothing mentions Gem::Unused: its autoload is not followed.
+    expect(kept).not.toContain(`${vendor}/rubygems/unused.rb`);
     expect(analysis.warnings.join('\n')).toMatch(/config\.ru: line 2: require 'not_there': not on the load path/);
   });
 
