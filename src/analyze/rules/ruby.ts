@@ -294,8 +294,17 @@ async function inspectSource(context: AnalysisContext, path: string, state: Ruby
   if (application) for (const line of scan.dynamic) context.warn(`${path}: line ${line}: require of a file named at run time; keep it with --keep if the program needs it`);
 }
 
+/**
+ * RubyGems' bootstrap requires Bundler only in `Gem.use_gemdeps` (what a wrapper script calls), which returns
+ * at once unless `RUBYGEMS_GEMDEPS` names a Gemfile; a program that uses Bundler requires `bundler/setup` itself.
+ */
+function bootstrapSkips(context: AnalysisContext, path: string, load: RubyLoad): boolean {
+  return posix.basename(path) === 'rubygems.rb' && load.kind === 'require' && load.name === 'bundler' && !context.env.has('RUBYGEMS_GEMDEPS');
+}
+
 /** Keeps what one load of a source names, found as Ruby finds it. */
 function followLoad(context: AnalysisContext, { install, path, load, application }: PendingLoad, state: RubyState): void {
+  if (bootstrapSkips(context, path, load)) return;
   const dirs = featureDirs(install);
   const origin = { path, line: load.line };
   const reason: Reason = { rule: 'ruby-require', by: path, detail: `${load.kind} '${load.name}' at line ${load.line}`, origin };

@@ -52,7 +52,8 @@ describe('ruby rule', () => {
     '/usr/lib/x86_64-linux-gnu/ruby/3.1.0/enc/encdb.so': 'elf',
     '/usr/lib/x86_64-linux-gnu/ruby/3.1.0/enc/trans/transdb.so': 'elf',
     '/usr/lib/x86_64-linux-gnu/ruby/3.1.0/enc/shift_jis.so': 'elf',
-    [`${vendor}/rubygems.rb`]: "require_relative 'rubygems/defaults'\nautoload :Resolver, File.expand_path('rubygems/resolver', __dir__)\nautoload :Unused, 'rubygems/unused'\n",
+    [`${vendor}/rubygems.rb`]: "require_relative 'rubygems/defaults'\nautoload :Resolver, File.expand_path('rubygems/resolver', __dir__)\nautoload :Unused, 'rubygems/unused'\ndef self.use_gemdeps\n  return unless ENV['RUBYGEMS_GEMDEPS']\n  require 'bundler'\nend\n",
+    [`${lib}/bundler.rb`]: '',
     [`${vendor}/rubygems/defaults.rb`]: 'def self.resolve = Gem::Resolver.new\n',
     [`${vendor}/rubygems/resolver.rb`]: '',
     [`${vendor}/rubygems/unused.rb`]: '',
@@ -82,8 +83,11 @@ describe('ruby rule', () => {
     const reason = (path: string) => analysis.kept.find((k) => k.path === path)?.reasons.find((r) => r.rule.startsWith('ruby'));
     expect(reason(`${gems}/gems/rack-2.2.6/bin/rackup`)).toMatchObject({ rule: 'ruby-gem', by: '/usr/bin/rackup', origin: { path: '/usr/bin/rackup', line: 3 } });
     expect(reason(`${vendor}/rubygems/resolver.rb`)).toMatchObject({ rule: 'ruby-require', origin: { path: `${vendor}/rubygems.rb`, line: 2 } });
-    // Nothing mentions Gem::Unused: its autoload is not followed.
+    // Nothing mentions Gem::Unused: its autoload is not followed; Bundler only with RUBYGEMS_GEMDEPS.
     expect(kept).not.toContain(`${vendor}/rubygems/unused.rb`);
+    expect(kept).not.toContain(`${lib}/bundler.rb`);
+    const gemdeps = await analyzeWith(root, { Cmd: ['rackup', '/srv/app/config.ru'], Env: ['PATH=/usr/bin', 'RUBYGEMS_GEMDEPS=-'] }, []);
+    expect(keptPaths(gemdeps)).toContain(`${lib}/bundler.rb`);
     expect(analysis.warnings.join('\n')).toMatch(/config\.ru: line 2: require 'not_there': not on the load path/);
   });
 
