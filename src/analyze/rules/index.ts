@@ -8,6 +8,7 @@ import { javaClassPathRule, javaRule } from './java';
 import { nodeRule } from './node';
 import { perlRule } from './perl';
 import { rubyRule } from './ruby';
+import { javaManifestRule } from './java-manifest';
 import { pythonDottedNamesRule, pythonModuleCommandRule, pythonRule } from './python';
 import { dpkgRule } from './dpkg';
 import { pathReferencesRule } from './path-references';
@@ -15,5 +16,5 @@ import { systemFilesFileRule, systemFilesImageRule } from './system-files';
 
 export const DEFAULT_RULES: RuleSet = {
   imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, systemFilesImageRule, pythonModuleCommandRule, javaClassPathRule, pythonDottedNamesRule],
-  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, rubyRule],
+  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, rubyRule, javaManifestRule],
 };
