@@ -7,14 +7,16 @@ import { apkRule } from './apk';
 import { javaClassPathRule, javaRule } from './java';
 import { nodeRule } from './node';
 import { perlRule } from './perl';
-import { pythonModuleCommandRule, pythonRule } from './python';
+import { rubyRule } from './ruby';
+import { javaManifestRule } from './java-manifest';
+import { pythonDottedNamesRule, pythonModuleCommandRule, pythonRule } from './python';
 import { dpkgRule } from './dpkg';
 import { pathReferencesRule } from './path-references';
 import { systemFilesFileRule, systemFilesImageRule } from './system-files';
 
 export const DEFAULT_RULES: RuleSet = {
-  imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, givenRootsRule, systemFilesImageRule, pythonModuleCommandRule, javaClassPathRule],
-  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule],
+  imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, givenRootsRule, systemFilesImageRule, pythonModuleCommandRule, javaClassPathRule, pythonDottedNamesRule],
+  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, rubyRule, javaManifestRule],
 };
 
 /**

@@ -2,7 +2,8 @@
  * Perl: once a `perl` interpreter is kept, every kept Perl file (`.pl`, `.pm`, perl shebang scripts) has
  * the modules it `use`s or `require`s found along @INC and kept, with the XS part of a module: its
  * `auto/<Module/Path>/` directory (`Name.so` loaded by XSLoader/DynaLoader, `.bs`, AutoLoader's
- * `autosplit.ix` and `.al` files; perlxs, AutoSplit).
+ * `autosplit.ix` and `.al` files; perlxs, AutoSplit) — its own files, not its submodules' subdirectories —
+ * and for sources that use `Encode`, the submodules of the encodings they name (perl-encode.ts).
  *
  * @INC is built from the image rather than a hard-coded version: PERL5LIB/PERLLIB, then Debian's order
  * (perl(1) on Debian: /etc/perl, /usr/local/lib/<triplet>/perl/<version>, /usr/local/share/perl/<version>,
@@ -12,6 +13,7 @@
  */
 import { posix } from 'node:path';
 import type { AnalysisContext, FileRule, Reason } from '../types';
+import { encodeModuleFor, encodeTables, perlEncodingNames } from './perl-encode';
 import { entryAt, perRun } from './run-state';
 
 /** `perl`, `perl5.36.0`. */
@@ -80,6 +82,8 @@ export interface PerlScan {
   libDirs: string[];
   /** `require $x` and the like: loads the scan cannot follow. */
   dynamic: number[];
+  /** The source's lines with comments, POD and everything after `__END__` blanked (line numbers kept). */
+  code: string[];
 }
 
 const MODULE = /^[A-Za-z_]\w*(?:::\w+)*$/;
@@ -91,6 +95,7 @@ export function scanPerlSource(source: string, scriptDir: string): PerlScan {
   const dynamic: number[] = [];
   let pod = false;
   const lines = source.split('\n');
+  const codeLines = lines.map(() => '');
   for (let index = 0; index < lines.length; index++) {
     const raw = lines[index];
     // POD starts with `=word` at a line start and ends with `=cut` (perlpod).
@@ -101,6 +106,7 @@ export function scanPerlSource(source: string, scriptDir: string): PerlScan {
     if (pod) continue;
     if (/^__(?:END|DATA)__\b/.test(raw)) break;
     const code = raw.replace(/(^|\s)#.*$/, '$1');
+    codeLines[index] = code;
     for (const statement of code.split(';')) {
       const match = /(?:^|[\s{}])(use|no|require)\s+([^\s;(]+)\s*(.*)$/.exec(statement);
       if (!match) continue;
@@ -133,7 +139,7 @@ export function scanPerlSource(source: string, scriptDir: string): PerlScan {
       }
     }
   }
-  return { loads, libDirs, dynamic };
+  return { loads, libDirs, dynamic, code: codeLines };
 }
 
 /** Keeps a module (or required file) from the first @INC directory that has it, with its `auto/` directory. */
@@ -153,10 +159,17 @@ function keepLoad(context: AnalysisContext, load: PerlLoad, inc: readonly string
     // XSLoader searches @INC for auto/Foo/Bar/Bar.so on its own, not necessarily beside Bar.pm.
     const auto = posix.join('auto', ...load.name.split('::'));
     for (const dir of inc) {
-      if (entryAt(context, posix.join(dir, auto))?.type === 'dir') {
-        context.keepTree(posix.join(dir, auto), { ...reason, detail: `${reason.detail} (XS/AutoLoader files)` });
-        break;
+      const autoDir = posix.join(dir, auto);
+      if (entryAt(context, autoDir)?.type !== 'dir') continue;
+      // Only the module's own files: subdirectories are the auto/ directories of its submodules
+      // (auto/Encode/JP/ belongs to Encode::JP), kept when those are loaded.
+      context.keep(autoDir, reason);
+      for (const name of context.tree.list(context.tree.resolve(autoDir).path)) {
+        const path = posix.join(autoDir, name);
+        if (entryAt(context, path)?.type === 'dir') continue;
+        context.keep(path, { ...reason, detail: `${reason.detail} (XS/AutoLoader files)` });
       }
+      break;
     }
   }
   return found;
@@ -165,12 +178,39 @@ function keepLoad(context: AnalysisContext, load: PerlLoad, inc: readonly string
 async function inspectSource(context: AnalysisContext, path: string, state: PerlState): Promise<void> {
   const scan = scanPerlSource((await context.read(path)).toString('utf8'), posix.dirname(path));
   const inc = [...scan.libDirs, ...state.inc];
-  const application = !state.inc.some((dir) => path.startsWith(`${dir}/`));
+  // @INC names versioned directories through symlinks (perl/5.36 -> 5.36.0); kept paths are real paths.
+  const application = !state.inc.some((dir) => path.startsWith(`${dir}/`) || path.startsWith(`${context.tree.resolve(dir).path}/`));
   for (const load of scan.loads) {
     const reason: Reason = { rule: 'perl-module', by: path, detail: `${load.kind === 'module' ? 'use' : 'require'} ${load.name} at line ${load.line}` };
     if (!keepLoad(context, load, inc, reason) && application) context.warn(`${path}: line ${load.line}: ${load.name} is not in @INC (${inc.join(':')})`);
   }
   if (application) for (const line of scan.dynamic) context.warn(`${path}: line ${line}: require of a module named at run time; keep it with --keep if the program needs it`);
+  await keepNamedEncodings(context, path, scan, inc);
+}
+
+/** Whether a source uses Encode (directly, through `use open`/`:encoding` layers, or being part of it). */
+function usesEncode(scan: PerlScan): boolean {
+  return scan.loads.some((load) => load.name === 'Encode' || load.name.startsWith('Encode::') || load.name === 'open') || scan.code.some((line) => line.includes(':encoding('));
+}
+
+/** Keeps the Encode submodules of the encodings a source names (see perl-encode.ts). */
+async function keepNamedEncodings(context: AnalysisContext, path: string, scan: PerlScan, inc: readonly string[]): Promise<void> {
+  if (!usesEncode(scan) || /\/Encode(?:\/|\.pm$)/.test(path)) return;
+  const names = perlEncodingNames(scan.code, context.env);
+  if (names.length === 0) return;
+  const tables = await encodeTables(context, inc);
+  if (tables === undefined) return;
+  for (const named of names) {
+    const module = encodeModuleFor(tables, named.name);
+    if (module === undefined) continue;
+    const reason: Reason = {
+      rule: 'perl-encode',
+      by: path,
+      detail: `${named.how} at line ${named.line}: encoding ${named.name} is served by ${module} (${tables.config})`,
+      origin: { path, line: named.line },
+    };
+    keepLoad(context, { name: module, kind: 'module', line: named.line }, inc, reason);
+  }
 }
 
 function isPerlSource(path: string, head: Buffer): boolean {

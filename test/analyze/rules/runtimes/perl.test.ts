@@ -1,4 +1,5 @@
 import { perlRule, scanPerlSource } from '../../../../src/analyze/rules/perl';
+import { encodeModuleFor, parseEncodeTables, perlEncodingNames } from '../../../../src/analyze/rules/perl-encode';
 import { analyzeWith, executable, keptPaths, writeRoot } from './runtime-fixtures';
 
 describe('scanPerlSource', () => {
@@ -46,5 +47,72 @@ describe('perl rule', () => {
     const warnings = analysis.warnings.join('\n');
     expect(warnings).toMatch(/run\.pl: line 7: Not::There is not in @INC/);
     expect(warnings).toMatch(/run\.pl: line 8: require of a module named at run time/);
+  });
+});
+
+describe('perlEncodingNames', () => {
+  it.each([
+    ["my $s = decode('cp1252', $bytes);", ['cp1252']],
+    ['from_to($data, "iso-8859-1", "euc-jp");', ['iso-8859-1', 'euc-jp']],
+    ["open my $fh, '<:encoding(UTF-16LE)', $file;", ['UTF-16LE']],
+    ['my $e = find_encoding($ENV{EXPORT_ENCODING});', ['shiftjis']],
+    ['my $e = find_encoding($ENV{UNSET_VARIABLE});', []],
+  ])('%j', (code, expected) => {
+    expect(perlEncodingNames([code], new Map([['EXPORT_ENCODING', 'shiftjis']])).map((named) => named.name)).toEqual(expected);
+  });
+});
+
+describe('encodeModuleFor', () => {
+  const tables = parseEncodeTables(
+    "%ExtModule = (\n        'euc-jp'        => 'Encode::JP',\n        'shiftjis'      => 'Encode::JP',\n        'cp1252'        => 'Encode::Byte',\n);\n",
+    "    define_alias( qr/\\bsjis$/i        => '\"shiftjis\"' );\n    define_alias( qr/^(.*)$/ => '\"\\L$1\"' );\n",
+    '/perl/Encode/Config.pm',
+  );
+
+  it.each([
+    ['shiftjis', 'Encode::JP'],
+    ['ShiftJIS', 'Encode::JP'],
+    ['x-sjis', 'Encode::JP'],
+    ['CP1252', 'Encode::Byte'],
+    ['utf-8', undefined],
+    ['no-such-encoding', undefined],
+  ])('%s is served by %s', (name, module) => {
+    expect(encodeModuleFor(tables, name)).toBe(module);
+  });
+});
+
+describe('Encode::ConfigLocal', () => {
+  it('adds the site encodings enc2xs registered', () => {
+    const tables = parseEncodeTables('', '', '/perl/Encode/Config.pm', "$Encode::ExtModule{'my-enc'} = 'Encode::MyEnc';\n");
+    expect(encodeModuleFor(tables, 'MY-ENC')).toBe('Encode::MyEnc');
+  });
+});
+
+describe('perl rule with Encode', () => {
+  const arch = '/usr/lib/x86_64-linux-gnu/perl/5.36';
+  const root = writeRoot({
+    '/usr/bin/perl': executable(),
+    '/usr/lib/x86_64-linux-gnu/perl-base/strict.pm': '',
+    [`${arch}/Encode.pm`]: "require Encode::Config;\neval { require Encode::ConfigLocal };\nrequire XSLoader;\n",
+    [`${arch}/Encode/Config.pm`]: "our %ExtModule = (\n  'shiftjis' => 'Encode::JP',\n  'euc-kr' => 'Encode::KR',\n);\n",
+    [`${arch}/Encode/Alias.pm`]: "define_alias( qr/\\bsjis$/i => '\"shiftjis\"' );\n",
+    [`${arch}/auto/Encode/Encode.so`]: 'elf',
+    [`${arch}/Encode/JP.pm`]: 'use Encode;\n',
+    [`${arch}/auto/Encode/JP/JP.so`]: 'elf',
+    [`${arch}/Encode/KR.pm`]: 'use Encode;\n',
+    [`${arch}/auto/Encode/KR/KR.so`]: 'elf',
+    '/app/convert.pl': executable("#!/usr/bin/perl\nuse strict;\nuse Encode qw(find_encoding);\nmy $e = find_encoding($ENV{EXPORT_ENCODING});\n"),
+  });
+
+  it('keeps the submodules of the encodings a program names, and not the others', async () => {
+    const analysis = await analyzeWith(root, { Cmd: ['/app/convert.pl'], Env: ['PATH=/usr/bin', 'EXPORT_ENCODING=sjis'] }, []);
+    const kept = keptPaths(analysis);
+    expect(kept).toEqual(expect.arrayContaining([`${arch}/Encode.pm`, `${arch}/auto/Encode/Encode.so`, `${arch}/Encode/JP.pm`, `${arch}/auto/Encode/JP/JP.so`]));
+    expect(kept).not.toContain(`${arch}/Encode/KR.pm`);
+    expect(kept).not.toContain(`${arch}/auto/Encode/KR/KR.so`);
+    expect(analysis.kept.find((k) => k.path === `${arch}/Encode/JP.pm`)?.reasons.find((r) => r.rule === 'perl-encode')).toMatchObject({
+      by: '/app/convert.pl',
+      origin: { path: '/app/convert.pl', line: 4 },
+    });
   });
 });
