@@ -4,8 +4,8 @@
  */
 import { ScratchifyError, isScratchifyError } from '../errors';
 import type { Command, CommandList, Redirect, ShellScript, ShellWord, WordPart } from './ast';
-import { SHELL_PROGRAMS, isShellBuiltin } from './builtins';
-import { findWrappedCommand } from './command-wrappers';
+import { isShellBuiltin } from './builtins';
+import { embeddedCode, embeddedShellText } from './command-wrappers';
 import { parseShellText } from './grammar';
 import { ShellSyntaxError } from './shell-syntax-error';
 import { expansionParts, literalWordValue, wordValue } from './words';
@@ -182,36 +182,15 @@ class InvocationCollector {
     });
     if (name === undefined || resolution === 'function') return;
     const program = basename(name);
-    const wrapped = findWrappedCommand(program, rest);
-    if (wrapped !== undefined) {
-      this.invocation(rest.slice(wrapped.index), context, [...wrappers, program], viaExec && wrapped.execs);
-    } else if (SHELL_PROGRAMS.has(program)) {
-      this.shellString(rest, context);
-    }
-  }
-
-  /** `sh -c 'script'`, `bash -euxc "…"`, `sh -o pipefail -c …`: the script string when it is literal. */
-  private shellString(args: ShellWord[], context: WalkContext): void {
-    let hasC = false;
-    let i = 0;
-    for (; i < args.length; i++) {
-      const arg = wordValue(args[i]);
-      if (arg === '--') {
-        i++;
-        break;
-      }
-      if (arg === '-o' || arg === '+o' || arg === '-O' || arg === '+O') {
-        i++;
+    for (const code of embeddedCode(program, rest)) {
+      if (code.kind === 'command') {
+        this.invocation(rest.slice(code.start, code.end), context, [...wrappers, program], viaExec && code.execs);
         continue;
       }
-      if (!/^[-+][A-Za-z]+$/.test(arg)) break;
-      if (arg.startsWith('-') && arg.includes('c')) hasC = true;
+      const text = embeddedShellText(code, rest);
+      const at = rest[code.kind === 'shell' ? code.index : code.start];
+      if (text !== undefined) this.text(text, { ...context, nested: 'shell-string' }, at.line - 1);
     }
-    const scriptWord = args[i];
-    if (!hasC || scriptWord === undefined) return;
-    const text = literalWordValue(scriptWord);
-    if (text === undefined) return;
-    this.text(text, { ...context, nested: 'shell-string' }, scriptWord.line - 1);
   }
 
   /**
@@ -270,7 +249,8 @@ function bodiesOf(command: Command): CommandList[] {
 
 /**
  * Every command a script or RUN line invokes, in order, looking into lists, pipelines, compound commands,
- * function bodies, command substitutions, literal `sh -c` strings and wrappers such as `sudo` or `gosu`.
+ * function bodies, command substitutions, literal shell code in strings (`sh -c`, `su -c`, `trap`, `eval`) and
+ * the commands wrappers run (`sudo`, `gosu`, `setpriv`, `find -exec`, `xargs`; see command-wrappers.ts).
  * Parts that do not parse are skipped; use invokedCommandsReport to see their errors.
  */
 export function invokedCommandsReport(text: string): InvokedCommandsReport {

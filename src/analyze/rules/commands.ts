@@ -4,6 +4,7 @@
  * (`python3 /app/main.py`, `nginx -c /etc/nginx/nginx.conf`, `node server.js` in WORKDIR /app).
  */
 import { posix } from 'node:path';
+import { isCommandWrapper } from '../../shell/command-wrappers';
 import type { AnalysisContext, Reason } from '../types';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'busybox']);
@@ -12,14 +13,18 @@ export function isShellProgram(path: string): boolean {
   return SHELLS.has(posix.basename(path));
 }
 
-/** Keeps the commands a shell script runs, and /bin/sh-compatible shell for it. Returns how many were found. */
-export function keepScriptCommands(script: string, by: string, context: AnalysisContext, rule: string): void {
+/**
+ * Keeps the commands a shell script runs: those in the script itself, in its substitutions, in strings it
+ * runs as shell code (`sh -c`, `su -c`, `trap`, `eval`) and the commands wrappers run (`gosu`, `find -exec`).
+ * `origin` names the script and line when the text is a file of the image.
+ */
+export function keepScriptCommands(script: string, by: string, context: AnalysisContext, rule: string, options: { origin?: boolean; skipFirst?: boolean } = {}): void {
   // The shell grammar (chevrotain) is loaded on first use: most images run a program, not a script, and
   // building the parser is a third of what loading the rules costs.
   const { invokedCommandsReport } = require('../../shell') as typeof import('../../shell');
   const report = invokedCommandsReport(script);
   for (const error of report.errors) context.warn(`${by}: part of the script could not be parsed (${error.message}); commands there are not followed`);
-  for (const command of report.commands) {
+  for (const command of report.commands.slice(options.skipFirst ? 1 : 0)) {
     if (command.resolution === 'builtin' || command.resolution === 'function') continue;
     if (command.dynamic || command.resolution === 'unknown') {
       if (!/^"?\$(@|\*|\{@\}|\{\*\})"?$/.test(command.name)) {
@@ -32,7 +37,9 @@ export function keepScriptCommands(script: string, by: string, context: Analysis
       context.warn(`${by}: line ${command.line}: command not found in the image: ${command.name}`);
       continue;
     }
-    context.keep(program, { rule, by, detail: `${command.viaExec ? 'exec ' : ''}${command.name} at line ${command.line}` });
+    const how = command.nested === 'shell-string' ? ' in shell code inside a string' : command.wrappers ? ` run by ${command.wrappers.join(' → ')}` : '';
+    const detail = `${command.viaExec ? 'exec ' : ''}${command.name}${how} at line ${command.line}`;
+    context.keep(program, { rule, by, detail, ...(options.origin !== false ? { origin: { path: by, line: command.line } } : {}) });
     keepArguments(command.args, by, context, `${rule}-argument`);
   }
 }
@@ -64,8 +71,17 @@ export function keepCommandLine(argv: readonly string[], reason: Omit<Reason, 'd
   const real = context.keep(program, { rule: reason.rule, by: reason.by, detail: reason.detail ?? `runs ${argv.join(' ')}` });
   const by = real ?? program;
   if (isShellProgram(program) && args[0] === '-c' && args.length >= 2) {
-    keepScriptCommands(args[1], by, context, `${reason.rule}-shell-command`);
+    keepScriptCommands(args[1], by, context, `${reason.rule}-shell-command`, { origin: false });
     return;
   }
   keepArguments(args, by, context, `${reason.rule}-argument`);
+  // Wrappers in an exec-form command (`gosu app cmd`, `su -c 'code'`, `env A=1 cmd`): the argv read as one
+  // quoted shell line finds what they run with the same grammar and wrapper list as scripts.
+  if (!isCommandWrapper(posix.basename(program))) return;
+  keepScriptCommands(argv.map(quotedWord).join(' '), by, context, `${reason.rule}-wrapped-command`, { origin: false, skipFirst: true });
+}
+
+/** One argument as a single-quoted shell word: the text is parsed to find commands, never run. */
+function quotedWord(arg: string): string {
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }

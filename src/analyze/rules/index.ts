@@ -11,8 +11,10 @@ import { pythonModuleCommandRule, pythonRule } from './python';
 import { dpkgRule } from './dpkg';
 import { pathReferencesRule } from './path-references';
 import { systemFilesFileRule, systemFilesImageRule } from './system-files';
+import { pamRule } from './pam';
+import { helperProgramsRule } from './helper-programs';
 
 export const DEFAULT_RULES: RuleSet = {
   imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, systemFilesImageRule, pythonModuleCommandRule, javaClassPathRule],
-  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule],
+  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, pamRule, helperProgramsRule],
 };
