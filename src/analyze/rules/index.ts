@@ -13,8 +13,9 @@ import { pathReferencesRule } from './path-references';
 import { systemFilesFileRule, systemFilesImageRule } from './system-files';
 import { pamRule } from './pam';
 import { helperProgramsRule } from './helper-programs';
+import { postgresqlRule } from './postgresql';
 
 export const DEFAULT_RULES: RuleSet = {
   imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, systemFilesImageRule, pythonModuleCommandRule, javaClassPathRule],
-  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, pamRule, helperProgramsRule],
+  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, pamRule, helperProgramsRule, postgresqlRule],
 };
