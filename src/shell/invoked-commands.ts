@@ -46,6 +46,12 @@ export interface InvokedCommand {
   nested?: 'substitution' | 'shell-string';
   /** Defined inside this function's body, so it runs only when the function is called. */
   inFunction?: string;
+  /**
+   * For a dynamic command named by a variable (`$HTTPD`): the literal values the script assigns to it anywhere
+   * (`HTTPD=/usr/sbin/apache2`, the default of `HTTPD=${APACHE_HTTPD:-/usr/sbin/apache2}`, `export X=…`), so
+   * the programs it may run are known. Order and flow are not followed: every assignment counts.
+   */
+  candidates?: string[];
 }
 
 /** The commands found, plus the syntax errors of parts that could not be parsed and were skipped. */
@@ -70,15 +76,35 @@ class InvocationCollector {
   readonly commands: InvokedCommand[] = [];
   readonly errors: ScratchifyError[] = [];
   private readonly functions = new Set<string>();
+  /** Variable name → the words assigned to it anywhere in the script. */
+  private readonly assignments = new Map<string, ShellWord[]>();
 
   script(script: ShellScript, context: WalkContext): void {
     this.findFunctions(script.body);
     this.list(script.body, context);
   }
 
+  private assign(name: string, value: ShellWord): void {
+    const values = this.assignments.get(name) ?? [];
+    values.push(value);
+    this.assignments.set(name, values);
+  }
+
   private findFunctions(list: CommandList): void {
     const visit = (command: Command): void => {
       if (command.kind === 'function') this.functions.add(command.name);
+      if (command.kind === 'simple') {
+        for (const assignment of command.assignments) if (!assignment.append) this.assign(assignment.name, assignment.value);
+        const builtin = command.words.length > 0 ? literalWordValue(command.words[0]) : undefined;
+        if (builtin === 'export' || builtin === 'readonly' || builtin === 'local' || builtin === 'declare' || builtin === 'typeset') {
+          for (const word of command.words.slice(1)) {
+            const first = word.parts[0];
+            if (first?.kind !== 'literal') continue;
+            const match = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(first.value);
+            if (match) this.assign(match[1], { ...word, parts: [{ kind: 'literal', value: first.value.slice(match[0].length) }, ...word.parts.slice(1)] });
+          }
+        }
+      }
       for (const body of bodiesOf(command)) this.findFunctions(body);
     };
     for (const item of list.items) {
@@ -153,6 +179,22 @@ class InvocationCollector {
     }
   }
 
+  /** The literal values a word may have, from the script's assignments; `seen` stops self-references. */
+  private wordCandidates(parts: readonly WordPart[], seen: Set<string>): string[] {
+    const literal = expansionParts(parts).length === 0 ? wordValue(parts) : undefined;
+    if (literal !== undefined) return [literal];
+    const only = parts.length === 1 && parts[0].kind === 'double' ? parts[0].parts : parts;
+    if (only.length !== 1 || only[0].kind !== 'parameter') return [];
+    const parameter = only[0];
+    const found: string[] = [];
+    if (!seen.has(parameter.name)) {
+      const next = new Set([...seen, parameter.name]);
+      for (const value of this.assignments.get(parameter.name) ?? []) found.push(...this.wordCandidates(value.parts, next));
+    }
+    if (parameter.operator !== undefined && DEFAULT_OPERATORS.has(parameter.operator) && parameter.argument) found.push(...this.wordCandidates(parameter.argument, seen));
+    return [...new Set(found)].filter((value) => value !== '');
+  }
+
   private invocation(words: ShellWord[], context: WalkContext, wrappers: string[], viaExec: boolean): void {
     const [first, ...rest] = words;
     const name = literalWordValue(first);
@@ -179,6 +221,7 @@ class InvocationCollector {
       ...(wrappers.length > 0 ? { wrappers } : {}),
       ...(context.nested ? { nested: context.nested } : {}),
       ...(context.inFunction ? { inFunction: context.inFunction } : {}),
+      ...(name === undefined ? candidatesField(this.wordCandidates(first.parts, new Set())) : {}),
     });
     if (name === undefined || resolution === 'function') return;
     const program = basename(name);
@@ -229,6 +272,13 @@ class InvocationCollector {
     }
   }
 }
+
+function candidatesField(candidates: string[]): { candidates?: string[] } {
+  return candidates.length > 0 ? { candidates } : {};
+}
+
+/** Operators whose argument is the value when the variable is unset or empty (XCU 2.6.2). */
+const DEFAULT_OPERATORS = new Set([':-', '-', ':=', '=']);
 
 function bodiesOf(command: Command): CommandList[] {
   switch (command.kind) {

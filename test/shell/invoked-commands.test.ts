@@ -123,6 +123,23 @@ describe('invokedCommands: entrypoint script', () => {
   });
 });
 
+describe('invokedCommands: a command named by a variable', () => {
+  test('lists every literal value the script assigns to the variable, defaults included', () => {
+    const script = 'HTTPD=${APACHE_HTTPD:-/usr/sbin/apache2}\nexport LYNX=www-browser\nif [ -n "$X" ]; then HTTPD=/opt/httpd; fi\n$HTTPD -k start\n"$LYNX" -dump\n$UNSET arg\n';
+    const commands = invokedCommandsReport(script).commands.filter((command) => command.dynamic);
+    expect(commands.map((command) => [command.name, command.candidates])).toEqual([
+      ['$HTTPD', ['/usr/sbin/apache2', '/opt/httpd']],
+      ['$LYNX', ['www-browser']],
+      ['$UNSET', undefined],
+    ]);
+  });
+
+  test('a variable assigned from itself does not loop', () => {
+    const [command] = invokedCommandsReport('A=$B\nB=$A\n$A\n').commands.filter((c) => c.dynamic);
+    expect(command.candidates).toBeUndefined();
+  });
+});
+
 describe('invokedCommands: degrading on syntax it cannot parse', () => {
   test('a broken line is skipped, the rest is still listed, and the error is reported', () => {
     const report = invokedCommandsReport('apt-get update\ndiff <(a) <(b)\nif true; then\n  make\nfi\necho done');

@@ -5,6 +5,7 @@
  */
 import { posix } from 'node:path';
 import { isCommandWrapper } from '../../shell/command-wrappers';
+import type { InvokedCommand } from '../../shell/invoked-commands';
 import type { AnalysisContext, Reason } from '../types';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'busybox']);
@@ -27,6 +28,7 @@ export function keepScriptCommands(script: string, by: string, context: Analysis
   for (const command of report.commands.slice(options.skipFirst ? 1 : 0)) {
     if (command.resolution === 'builtin' || command.resolution === 'function') continue;
     if (command.dynamic || command.resolution === 'unknown') {
+      if (command.candidates && keepCandidates(command, by, context, rule, options.origin !== false)) continue;
       if (!/^"?\$(@|\*|\{@\}|\{\*\})"?$/.test(command.name)) {
         context.warn(`${by}: line ${command.line} runs a command named at run time (${command.name}); keep what it needs with --keep`);
       }
@@ -42,6 +44,22 @@ export function keepScriptCommands(script: string, by: string, context: Analysis
     context.keep(program, { rule, by, detail, ...(options.origin !== false ? { origin: { path: by, line: command.line } } : {}) });
     keepArguments(command.args, by, context, `${rule}-argument`);
   }
+}
+
+/**
+ * A command named by a variable (`$HTTPD -k start`) may run any value the script assigns to it: keeps each
+ * assigned program found in the image. True when at least one was found.
+ */
+function keepCandidates(command: InvokedCommand, by: string, context: AnalysisContext, rule: string, withOrigin: boolean): boolean {
+  let found = false;
+  for (const candidate of command.candidates ?? []) {
+    if (candidate.includes('\n') || candidate.length > 4096 || /\s/.test(candidate)) continue;
+    const program = context.which(candidate);
+    if (program === undefined) continue;
+    found = true;
+    context.keep(program, { rule: `${rule}-variable`, by, detail: `${command.name} at line ${command.line}, assigned ${candidate} in the script`, ...(withOrigin ? { origin: { path: by, line: command.line } } : {}) });
+  }
+  return found;
 }
 
 /** Arguments (and `--opt=value` values) naming existing files or directories of the image. */

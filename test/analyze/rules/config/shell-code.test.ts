@@ -24,6 +24,8 @@ const root = buildRoot({
   '/usr/bin/date': program(),
   '/usr/bin/env': program(),
   '/usr/bin/unused': program(),
+  '/usr/sbin/apachectl': '#!/bin/sh\nHTTPD=${APACHE_HTTPD:-/usr/sbin/httpd}\n$HTTPD -k "$@"\n',
+  '/usr/sbin/httpd': program(),
 });
 
 describe('shell code inside strings and commands run by other programs', () => {
@@ -45,5 +47,13 @@ describe('shell code inside strings and commands run by other programs', () => {
     const su = await analyzeRoot(root, { Cmd: ['su', '-c', "whoami; expr 1 + 1", 'nobody'] });
     expect(reasonsOf(su, '/usr/bin/whoami', 'cmd-wrapped-command')[0].detail).toMatch(/shell code inside a string/);
     expect(keptPath(su, '/usr/bin/expr')).toBeDefined();
+  });
+
+  it('keeps the program a script runs through a variable it assigns, with the line as origin', async () => {
+    const analysis = await analyzeRoot(root, { Cmd: ['/usr/sbin/apachectl'] });
+    expect(reasonsOf(analysis, '/usr/sbin/httpd', 'script-command-variable')).toEqual([
+      { rule: 'script-command-variable', by: '/usr/sbin/apachectl', detail: '$HTTPD at line 3, assigned /usr/sbin/httpd in the script', origin: { path: '/usr/sbin/apachectl', line: 3 } },
+    ]);
+    expect(keptPath(analysis, '/usr/bin/unused')).toBeUndefined();
   });
 });
