@@ -14,8 +14,9 @@ import { systemFilesFileRule, systemFilesImageRule } from './system-files';
 import { pamRule } from './pam';
 import { helperProgramsRule } from './helper-programs';
 import { postgresqlRule } from './postgresql';
+import { phpRule } from './php';
 
 export const DEFAULT_RULES: RuleSet = {
   imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, systemFilesImageRule, pythonModuleCommandRule, javaClassPathRule],
-  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, pamRule, helperProgramsRule, postgresqlRule],
+  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, pamRule, helperProgramsRule, postgresqlRule, phpRule],
 };
