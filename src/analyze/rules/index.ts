@@ -15,8 +15,10 @@ import { pamRule } from './pam';
 import { helperProgramsRule } from './helper-programs';
 import { postgresqlRule } from './postgresql';
 import { phpRule } from './php';
+import { graphvizRule } from './graphviz';
+import { fontconfigRule } from './fontconfig';
 
 export const DEFAULT_RULES: RuleSet = {
   imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, systemFilesImageRule, pythonModuleCommandRule, javaClassPathRule],
-  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, pamRule, helperProgramsRule, postgresqlRule, phpRule],
+  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, pamRule, helperProgramsRule, postgresqlRule, phpRule, graphvizRule, fontconfigRule],
 };
