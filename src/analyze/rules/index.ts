@@ -17,8 +17,9 @@ import { postgresqlRule } from './postgresql';
 import { phpRule } from './php';
 import { graphvizRule } from './graphviz';
 import { fontconfigRule } from './fontconfig';
+import { imagemagickRule } from './imagemagick';
 
 export const DEFAULT_RULES: RuleSet = {
   imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, systemFilesImageRule, pythonModuleCommandRule, javaClassPathRule],
-  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, pamRule, helperProgramsRule, postgresqlRule, phpRule, graphvizRule, fontconfigRule],
+  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, pamRule, helperProgramsRule, postgresqlRule, phpRule, graphvizRule, fontconfigRule, imagemagickRule],
 };
