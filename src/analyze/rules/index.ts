@@ -18,8 +18,9 @@ import { phpRule } from './php';
 import { graphvizRule } from './graphviz';
 import { fontconfigRule } from './fontconfig';
 import { imagemagickRule } from './imagemagick';
+import { apacheRule } from './apache';
 
 export const DEFAULT_RULES: RuleSet = {
   imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, systemFilesImageRule, pythonModuleCommandRule, javaClassPathRule],
-  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, pamRule, helperProgramsRule, postgresqlRule, phpRule, graphvizRule, fontconfigRule, imagemagickRule],
+  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, pamRule, helperProgramsRule, postgresqlRule, phpRule, graphvizRule, fontconfigRule, imagemagickRule, apacheRule],
 };
