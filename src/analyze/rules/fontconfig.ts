@@ -73,6 +73,15 @@ export const fontconfigRule: FileRule = {
     const config = main.find((path) => entryAt(context, path) !== undefined);
     if (config === undefined || state.done.has(config)) return;
     state.done.add(config);
-    await walk(context, config, { rule: 'fontconfig-config', by: file.path, detail: `libfontconfig reads ${config}` }, 0, new Set());
+    const seen = new Set<string>();
+    await walk(context, config, { rule: 'fontconfig-config', by: file.path, detail: `libfontconfig reads ${config}` }, 0, seen);
+    // The template directory (CONFIGDIR, `conf.avail`) is compiled in: loading the configuration reads every
+    // template there, enabled or not (a traced run opens them all), so its *.conf files are kept.
+    for (const dir of cStringsMatching(await context.read(file.path), /^\/[\w.+/-]*\/conf\.avail$/)) {
+      if (entryAt(context, dir)?.type !== 'dir') continue;
+      for (const name of context.tree.list(context.tree.resolve(dir).path).filter((entry) => entry.endsWith('.conf')).sort()) {
+        await walk(context, posix.join(dir, name), { rule: 'fontconfig-config', by: file.path, detail: `template of libfontconfig's compiled-in directory ${dir}` }, 0, seen);
+      }
+    }
   },
 };

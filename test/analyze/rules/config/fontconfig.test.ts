@@ -26,6 +26,8 @@ const root = buildRoot({
   '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf': 'font\n',
   '/var/cache/fontconfig/abc-le64.cache-8': 'cache\n',
   '/root/.fonts/private.ttf': 'font\n',
+  '/usr/share/fontconfig/conf.avail/05-reset.conf': '<fontconfig/>\n',
+  '/usr/share/fontconfig/conf.avail/README': 'text\n',
 });
 
 describe('fontconfig configuration and fonts', () => {
@@ -38,6 +40,8 @@ describe('fontconfig configuration and fonts', () => {
     expect(reasonsOf(analysis, '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', 'fontconfig-fonts')).not.toEqual([]);
     expect(reasonsOf(analysis, '/var/cache/fontconfig', 'fontconfig-cache')[0].origin).toEqual({ path: '/etc/fonts/fonts.conf', line: 8 });
     expect(keptPath(analysis, '/etc/fonts/conf.avail/20-unused.conf')).toBeUndefined();
+    expect(reasonsOf(analysis, '/usr/share/fontconfig/conf.avail/05-reset.conf', 'fontconfig-config')[0].detail).toMatch(/compiled-in directory/);
+    expect(keptPath(analysis, '/usr/share/fontconfig/conf.avail/README')).toBeUndefined();
     expect(keptPath(analysis, '/etc/fonts/conf.d/README')).toBeUndefined();
     expect(keptPath(analysis, '/root/.fonts/private.ttf')).toBeUndefined();
   });
