@@ -24,12 +24,26 @@ export class ScratchifyError extends Error {
     this.location = location;
   }
 
-  /** `file:line:col: message`, leaving out the parts that are unknown. */
+  /**
+   * `file:line:col: message`, leaving out the parts that are unknown. Always one line of readable length,
+   * whatever input the message quotes: control characters are escaped and a long message loses its middle.
+   */
   format(): string {
     const { file, line, column } = this.location;
     const where = [file, line, line !== undefined ? column : undefined].filter((part) => part !== undefined);
-    return where.length > 0 ? `${where.join(':')}: ${this.message}` : this.message;
+    const message = oneLine(this.message);
+    return where.length > 0 ? `${where.join(':')}: ${message}` : message;
   }
+}
+
+/** Longest message `format` prints whole; a Dockerfile line quoted in a message can be 64 KiB. */
+const FORMATTED_MESSAGE_LENGTH = 1000;
+
+function oneLine(message: string): string {
+  const escaped = message.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (escaped.length <= FORMATTED_MESSAGE_LENGTH) return escaped;
+  const half = FORMATTED_MESSAGE_LENGTH / 2;
+  return `${escaped.slice(0, half)} … (${escaped.length - 2 * half} characters left out) … ${escaped.slice(-half)}`;
 }
 
 /** A Dockerfile that BuildKit would reject. */

@@ -29,7 +29,7 @@ export function keepComments(text: string): string[] {
 }
 
 /**
- * The final stage's COPY/ADD as the analyzer's application roots. The Dockerfile parser (dockerfile-ast) and
+ * The final stage's COPY/ADD as the analyzer's application roots. The Dockerfile parser and
  * stage resolution are loaded here, on first use: they are a third of what loading the analysis costs, and an
  * image analyzed without its Dockerfile never needs them.
  */

@@ -1,5 +1,7 @@
 /** Reading what the user names on the command line, with errors that say which argument was wrong. */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+// The limit alone, not the parser: this module loads with every command, `--help` included.
+import { MAX_DOCKERFILE_BYTES } from '../dockerfile/limits';
 import { UsageError } from '../errors';
 import type { ImageRequest } from '../slim';
 
@@ -9,9 +11,26 @@ export interface DockerfileInput {
   text: string;
 }
 
+/**
+ * The text of a file descriptor, up to one byte past the parser's size limit: the parser then reports the
+ * limit at the line that crosses it, and a huge file is never read whole.
+ */
+function readBounded(fd: number): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total <= MAX_DOCKERFILE_BYTES) {
+    const chunk = Buffer.alloc(Math.min(64 * 1024, MAX_DOCKERFILE_BYTES + 1 - total));
+    const read = readSync(fd, chunk, 0, chunk.length, null);
+    if (read === 0) break;
+    chunks.push(chunk.subarray(0, read));
+    total += read;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** The Dockerfile at `path` (default `./Dockerfile`), or standard input for `-`. */
 export function readDockerfile(path = 'Dockerfile'): DockerfileInput {
-  if (path === '-') return { file: '<stdin>', text: readFileSync(0, 'utf8') };
+  if (path === '-') return { file: '<stdin>', text: readBounded(0) };
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();
@@ -19,7 +38,12 @@ export function readDockerfile(path = 'Dockerfile'): DockerfileInput {
     throw new UsageError(`${path}: no such file (give the Dockerfile's path, or - for standard input)`);
   }
   if (!isFile) throw new UsageError(`${path}: not a file (give the Dockerfile's path, not its directory)`);
-  return { file: path, text: readFileSync(path, 'utf8') };
+  const fd = openSync(path, 'r');
+  try {
+    return { file: path, text: readBounded(fd) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** `--build-arg K=V` values; a bare `K` takes K from the environment, as `docker build` does. */

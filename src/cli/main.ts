@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * The `scratchify` command: a thin layer over the library. Every user-caused failure prints one line
- * (`file:line:col: message`) and exits 2; `--debug` adds the stack trace.
+ * (`file:line:col: message`) and exits 2; `--debug` adds the stack trace. Messages can quote an image's names or
+ * a Dockerfile's bytes, so what goes to the terminal passes through `printable` (src/format/printable.ts).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isScratchifyError } from '../errors';
+import { printable } from '../format/printable';
 import type { ImageInputOptions } from './commands/analyze';
 import type { LintCommandOptions } from './commands/lint';
 import type { SlimCommandOptions } from './commands/slim';
@@ -14,6 +16,11 @@ import { VERSION } from '../version';
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+
+/** Each line of `text` made printable: a message stays the lines it was written as, and gains none. */
+function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
 
 /**
  * The command modules load when their command runs: together they pull in the Dockerfile parser, the shell
@@ -35,9 +42,11 @@ Examples:
   $ scratchify stages --json | jq .contract    # the final stage's runtime contract
   $ scratchify lint --format sarif -o scratchify.sarif   # fat-image findings for code scanning
 
-Exit codes: 0 success, 1 findings at or above the threshold (lint), 2 usage or input error.`,
+Exit codes: 0 success, 1 findings at or above the threshold (lint), 2 usage or input error,
+130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (temporary files removed).`,
     )
-    .exitOverride();
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(printableLines(text)) });
 
   cli
     .command('slim')
@@ -49,8 +58,8 @@ Exit codes: 0 success, 1 findings at or above the threshold (lint), 2 usage or i
     .option('--target <stage>', 'target stage (default: the last stage)')
     .addOption(new Option('--build-arg <name=value>', 'build argument (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--keep <glob>', 'also keep image paths matching this glob (repeatable)').argParser(collect).default([]))
-    .option('-o, --output <file>', 'write the Dockerfile here (atomically) instead of standard output')
-    .option('--report <file.json>', 'write the analysis and plan as JSON')
+    .option('-o, --output <file>', 'write the Dockerfile here instead of standard output (-: standard output)')
+    .option('--report <file.json>', 'write the analysis and plan as JSON (-: standard output, with -o FILE)')
     .option('--context <dir>', "build context for --build (default: the Dockerfile's directory)")
     .option('--oci-archive <file>', 'also write the slim image itself as an OCI archive (no builder needed)')
     .option('--docker-archive <file>', 'also write the slim image itself as a docker load archive')
@@ -58,7 +67,8 @@ Exit codes: 0 success, 1 findings at or above the threshold (lint), 2 usage or i
     .addHelpText(
       'after',
       `
-Without an image source, the target is built when an engine is found.
+Without an image source, the target is built when an engine is found. Every output is checked first (a device,
+FIFO, directory or symlink at its path is refused) and written only when all of them are complete.
 
 Examples:
   $ scratchify slim Dockerfile -o Dockerfile.slim && docker build -f Dockerfile.slim .
@@ -153,7 +163,7 @@ Exit code 1 when a path is not kept.`,
     .addOption(new Option('--keep <glob>', 'image paths the program needs that the analysis cannot see (repeatable)').argParser(collect).default([]))
     .option('--context <dir>', "build context, for --build and .dockerignore (default: the Dockerfile's directory)")
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'github', 'checkstyle']).default('text'))
-    .option('-o, --output <file>', 'write the report here (atomically) instead of standard output')
+    .option('-o, --output <file>', 'write the report here instead of standard output (-: standard output)')
     .option('--config <file>', 'config file (default: the nearest .scratchify.json/.yaml from the Dockerfile up to the repository root)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: warning, or failOn from the config)').choices(['error', 'warning', 'info']))
     .option('--max-waste-percent <n>', 'image gate: unneeded bytes above N% of the image are an error')
@@ -197,13 +207,13 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (isScratchifyError(error)) {
-      process.stderr.write(`scratchify: ${error.format()}\n`);
-      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      process.stderr.write(`scratchify: ${printable(error.format())}\n`);
+      if (debug && error.stack) process.stderr.write(`${printableLines(error.stack)}\n`);
       return EXIT_USAGE;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`scratchify: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`);
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.stderr.write(`scratchify: internal error: ${printable(message)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${printableLines(error.stack)}\n`);
     return EXIT_USAGE;
   }
 }

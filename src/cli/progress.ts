@@ -1,8 +1,10 @@
 /**
  * Progress for long work: an ora spinner on an interactive terminal, nothing at all otherwise (CI logs,
- * pipes, `--json` consumers), so machine-readable output is never mixed with spinner frames.
+ * pipes, `--json` consumers), so machine-readable output is never mixed with spinner frames. Its text can quote
+ * a path or a build's output, so it is made printable (src/format/printable.ts).
  */
 import ora, { type Ora } from 'ora';
+import { printable } from '../format/printable';
 
 export interface Progress {
   start(text: string): void;
@@ -21,14 +23,14 @@ export function createProgress(enabled = isInteractive()): Progress {
   let spinner: Ora | undefined;
   return {
     start(text) {
-      spinner = ora({ text, stream: process.stderr }).start();
+      spinner = ora({ text: printable(text), stream: process.stderr }).start();
     },
     succeed(text) {
-      spinner?.succeed(text);
+      spinner?.succeed(text === undefined ? undefined : printable(text));
       spinner = undefined;
     },
     fail(text) {
-      spinner?.fail(text);
+      spinner?.fail(text === undefined ? undefined : printable(text));
       spinner = undefined;
     },
   };

@@ -4,7 +4,6 @@
  */
 import { DockerfileSyntaxError } from '../errors';
 import type { Dockerfile, Problem } from './ir';
-import { instructionPositions } from './positions';
 import { parseSyntax } from './syntax-parser';
 import { buildDockerfile } from './typed';
 
@@ -26,7 +25,7 @@ export interface ParseResult {
 /** Parses a Dockerfile. Syntax errors BuildKit's parser raises always throw `DockerfileSyntaxError`. */
 export function parseDockerfile(text: string, options: ParseOptions = {}): ParseResult {
   const tree = parseSyntax(text, options.file);
-  const result = buildDockerfile(tree, instructionPositions(text), options.file);
+  const result = buildDockerfile(tree, options.file);
   if (options.strict !== false && result.problems.length > 0) {
     const first = result.problems[0];
     throw new DockerfileSyntaxError(first.message, { file: options.file, line: first.line, column: first.column });
@@ -35,6 +34,7 @@ export function parseDockerfile(text: string, options: ParseOptions = {}): Parse
 }
 
 export { parseSyntax } from './syntax-parser';
+export { MAX_DOCKERFILE_BYTES, MAX_LINE_BYTES } from './limits';
 export { dumpSyntaxTree, dumpNode } from './dump';
 export { printDockerfile, printInstruction } from './print';
 export type * from './ir';

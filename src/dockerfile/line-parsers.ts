@@ -18,54 +18,93 @@ type LineParser = (rest: string, escape: EscapeChar, where: SourceLocation, keyw
 const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 // BuildKit reWhitespace / tokenWhitespace: `[\t\v\f\r ]+`.
 const WHITESPACE_RUN = /[\t\v\f\r ]+/;
+const WHITESPACE_RUN_GLOBAL = /[\t\v\f\r ]+/g;
 
 function isSpace(ch: string): boolean {
   return GO_SPACE.test(ch);
 }
 
-function trimSpace(text: string): string {
-  return text.replace(new RegExp(`^${GO_SPACE.source}+|${GO_SPACE.source}+$`, 'g'), '');
+/**
+ * Offsets of Go's strings.TrimSpace: the first non-space character and one past the last. Walked by hand:
+ * a regexp `\s+$` retries at every character of a long blank run, which is quadratic.
+ */
+function spaceTrimmedBounds(text: string): [number, number] {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpace(text[start])) start++;
+  while (end > start && isSpace(text[end - 1])) end--;
+  return [start, end];
 }
 
-/** Splits `KEYWORD rest` on the first whitespace run after trimming, then pulls leading `--flags` off rest. */
-export function splitCommand(line: string): { keyword: string; flags: string[]; rest: string } {
-  const trimmed = trimSpace(line);
-  const match = WHITESPACE_RUN.exec(trimmed);
-  if (!match) return { keyword: trimmed, flags: [], rest: '' };
-  const keyword = trimmed.slice(0, match.index);
-  const { rest, flags } = extractBuilderFlags(trimmed.slice(match.index + match[0].length));
-  return { keyword, flags, rest };
+function trimLeadingSpace(text: string): string {
+  let start = 0;
+  while (start < text.length && isSpace(text[start])) start++;
+  return text.slice(start);
+}
+
+/** A logical line split into keyword, raw flag words and the rest, with where each flag word starts. */
+export interface SplitCommand {
+  keyword: string;
+  flags: string[];
+  rest: string;
+  /** Offset in the line of the keyword's first character. */
+  keywordOffset: number;
+  /** Offset in the line of each flag word's first `-`. */
+  flagOffsets: number[];
+}
+
+/**
+ * Splits `KEYWORD rest` on the first whitespace run after trimming, then pulls leading `--flags` off rest.
+ * `trimmed` says the line has no surrounding space already (ONBUILD's trigger, cut from a trimmed line), so
+ * a chain of ONBUILDs costs its length once, not once per level.
+ */
+export function splitCommand(line: string, trimmed = false): SplitCommand {
+  const [start, end] = trimmed ? [0, line.length] : spaceTrimmedBounds(line);
+  const text = start === 0 && end === line.length ? line : line.slice(start, end);
+  const match = WHITESPACE_RUN.exec(text);
+  if (!match) return { keyword: text, flags: [], rest: '', keywordOffset: start, flagOffsets: [] };
+  const keyword = text.slice(0, match.index);
+  const restStart = match.index + match[0].length;
+  const { rest, flags, flagOffsets } = extractBuilderFlags(text.slice(restStart));
+  return { keyword, flags, rest, keywordOffset: start, flagOffsets: flagOffsets.map((offset) => start + restStart + offset) };
 }
 
 /**
  * BuildKit extractBuilderFlags: leading words that start with `--` are flags; quotes inside a flag word are
  * removed and `\` escapes (always backslash, whatever `# escape=` says); a bare `--` ends the flags and is
- * dropped. Returns the rest of the line starting at the first non-flag word.
+ * dropped. Returns the rest of the line starting at the first non-flag word, and where each flag began.
  */
-export function extractBuilderFlags(line: string): { rest: string; flags: string[] } {
+export function extractBuilderFlags(line: string): { rest: string; flags: string[]; flagOffsets: number[] } {
   const flags: string[] = [];
+  const flagOffsets: number[] = [];
   let phase: 'spaces' | 'word' | 'quote' = 'spaces';
   let word = '';
+  let wordStart = 0;
   let quote = '';
   let blankOk = false;
+  const push = (): void => {
+    flags.push(word);
+    flagOffsets.push(wordStart);
+  };
   for (let pos = 0; pos <= line.length; pos++) {
     const ch = pos < line.length ? line[pos] : '';
     if (phase === 'spaces') {
       if (pos === line.length) break;
       if (isSpace(ch)) continue;
-      if (ch !== '-' || pos + 1 === line.length || line[pos + 1] !== '-') return { rest: line.slice(pos), flags };
+      if (ch !== '-' || pos + 1 === line.length || line[pos + 1] !== '-') return { rest: line.slice(pos), flags, flagOffsets };
       phase = 'word';
+      wordStart = pos;
     }
     if (pos === line.length) {
-      if (word !== '--' && (blankOk || word.length > 0)) flags.push(word);
+      if (word !== '--' && (blankOk || word.length > 0)) push();
       break;
     }
     if (phase === 'word') {
       if (isSpace(ch)) {
         phase = 'spaces';
         // The golden files show no empty first argument after `--`, so the rest starts at the next word.
-        if (word === '--') return { rest: line.slice(pos).replace(new RegExp(`^${GO_SPACE.source}+`), ''), flags };
-        if (blankOk || word.length > 0) flags.push(word);
+        if (word === '--') return { rest: trimLeadingSpace(line.slice(pos)), flags, flagOffsets };
+        if (blankOk || word.length > 0) push();
         word = '';
         blankOk = false;
         continue;
@@ -101,7 +140,7 @@ export function extractBuilderFlags(line: string): { rest: string; flags: string
     }
     word += ch;
   }
-  return { rest: '', flags };
+  return { rest: '', flags, flagOffsets };
 }
 
 /**
@@ -172,7 +211,7 @@ class NotStringArray extends Error {}
  * for a JSON array holding anything but strings.
  */
 function parseJsonArray(rest: string): string[] | undefined {
-  const text = rest.replace(new RegExp(`^${GO_SPACE.source}+`), '');
+  const text = trimLeadingSpace(rest);
   if (!text.startsWith('[')) return undefined;
   let decoded: unknown;
   try {
@@ -201,7 +240,7 @@ function jsonOrFallback(rest: string, where: SourceLocation, fallback: (rest: st
 const parseString: LineParser = (rest) => ({ args: rest === '' ? [] : [rest], json: false });
 
 const parseStringsWhitespaceDelimited: LineParser = (rest) => ({
-  args: rest === '' ? [] : rest.split(new RegExp(WHITESPACE_RUN.source, 'g')),
+  args: rest === '' ? [] : rest.split(WHITESPACE_RUN_GLOBAL),
   json: false,
 });
 

@@ -4,19 +4,36 @@
  */
 import { DockerfileSyntaxError } from '../errors';
 import { heredocsInLine, readHeredocBodies } from './heredoc';
-import { parseArguments, splitCommand } from './line-parsers';
+import { parseArguments, splitCommand, type ParsedArguments, type SplitCommand } from './line-parsers';
+import { instructionPosition } from './positions';
 import { scanDockerfile, type LogicalLine } from './scanner';
-import type { EscapeChar, SyntaxNode, SyntaxTree } from './syntax';
+import type { SyntaxNode, SyntaxTree } from './syntax';
 
 const HEREDOC_KEYWORDS = new Set(['add', 'copy', 'run']);
 
-function nodeFromLine(text: string, escape: EscapeChar, line: LogicalLine, file?: string): SyntaxNode {
+/**
+ * The node of one logical line. ONBUILD nests its trigger as a child node, and BuildKit parses any depth
+ * (`ONBUILD ONBUILD …` is only refused later, by the typed layer), so the chain is built in a loop.
+ */
+function nodeFromLine(line: LogicalLine, file?: string): SyntaxNode {
   const where = { file, line: line.startLine, column: 1 };
-  const { keyword, flags, rest } = splitCommand(text);
-  const parsed = parseArguments(keyword, rest, escape, where);
-  const node: SyntaxNode = {
-    keyword: keyword.toLowerCase(),
-    flags,
+  let split = splitCommand(line.text);
+  let parsed = parseArguments(split.keyword, split.rest, line.escape, where);
+  const root = syntaxNode(line.text, split, parsed, line);
+  root.position = instructionPosition(line, split);
+  for (let parent = root; parsed.subCommand !== undefined; parent = parent.child!) {
+    const text = parsed.subCommand;
+    split = splitCommand(text, true);
+    parsed = parseArguments(split.keyword, split.rest, line.escape, where);
+    parent.child = syntaxNode(text, split, parsed, line);
+  }
+  return root;
+}
+
+function syntaxNode(text: string, split: SplitCommand, parsed: ParsedArguments, line: LogicalLine): SyntaxNode {
+  return {
+    keyword: split.keyword.toLowerCase(),
+    flags: split.flags,
     args: parsed.args,
     json: parsed.json,
     heredocs: [],
@@ -25,8 +42,6 @@ function nodeFromLine(text: string, escape: EscapeChar, line: LogicalLine, file?
     endLine: line.endLine,
     comments: line.comments,
   };
-  if (parsed.subCommand !== undefined) node.child = nodeFromLine(parsed.subCommand, escape, line, file);
-  return node;
 }
 
 /** BuildKit canContainHeredoc: RUN, COPY, ADD (also as an ONBUILD trigger), never in exec form. */
@@ -40,7 +55,7 @@ export function parseSyntax(text: string, file?: string): SyntaxTree {
   const scan = scanDockerfile(
     text,
     (line) => {
-      const node = nodeFromLine(line.text, line.escape, line, file);
+      const node = nodeFromLine(line, file);
       if (canContainHeredoc(node) && line.text.includes('<<')) {
         const where = { file, line: line.startLine, column: 1 };
         const opened = heredocsInLine(line.text, where);
@@ -48,6 +63,8 @@ export function parseSyntax(text: string, file?: string): SyntaxTree {
         const target = node.keyword === 'onbuild' && node.child ? node.child : node;
         target.heredocs = bodies;
         node.endLine = line.endLine;
+        node.position!.endLine = line.endLine;
+        node.position!.endColumn = line.endColumn;
       }
       nodes.push(node);
     },

@@ -5,6 +5,8 @@
  * from this, and `dump.ts` prints it in BuildKit's golden-file format.
  */
 
+import type { InstructionPosition } from './positions';
+
 export type EscapeChar = '\\' | '`';
 
 export interface Directive {
@@ -45,6 +47,8 @@ export interface SyntaxNode {
   startLine: number;
   endLine: number;
   comments: string[];
+  /** Columns, which BuildKit does not record; absent for ONBUILD's trigger, which shares its line. */
+  position?: InstructionPosition;
 }
 
 export interface SyntaxTree {

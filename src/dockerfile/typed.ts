@@ -10,7 +10,6 @@ import type {
   MountSpec, Problem, Stage,
 } from './ir';
 import { parseMount } from './mount';
-import type { InstructionPosition } from './positions';
 import type { EscapeChar, SyntaxNode, SyntaxTree } from './syntax';
 import { EMPTY_EXPANSION_ENV, expandWord } from '../expand';
 
@@ -53,7 +52,8 @@ function changesWhenExpanded(text: string, escape: EscapeChar): boolean {
   }
 }
 
-function toInstruction(node: SyntaxNode, escape: EscapeChar, sink: ProblemSink, position: InstructionPosition | undefined): Instruction | undefined {
+function toInstruction(node: SyntaxNode, escape: EscapeChar, sink: ProblemSink): Instruction | undefined {
+  const position = node.position;
   const keyword = node.keyword.toUpperCase() as Keyword;
   const flagColumn = (name?: string): number => (name && position?.flagColumns.get(name)) || position?.keywordColumn || 1;
   const { flags, problems } = parseFlags(keyword, node.flags);
@@ -202,7 +202,7 @@ function toInstruction(node: SyntaxNode, escape: EscapeChar, sink: ProblemSink, 
         sink.add(node, `${childKeyword} isn't allowed as an ONBUILD trigger`, range.startColumn);
         return undefined;
       }
-      const trigger = toInstruction(node.child, escape, sink, undefined);
+      const trigger = toInstruction(node.child, escape, sink);
       if (!trigger) return undefined;
       trigger.range = range;
       return { keyword, ...base, trigger };
@@ -258,14 +258,14 @@ function healthcheck(
   return result;
 }
 
-export function buildDockerfile(tree: SyntaxTree, positions: Map<number, InstructionPosition>, file?: string): TypedResult {
+export function buildDockerfile(tree: SyntaxTree, file?: string): TypedResult {
   const sink = new ProblemSink();
   const globalArgs: ArgInstruction[] = [];
   const preamble: Instruction[] = [];
   const stages: Stage[] = [];
   const stageNames = new Map<string, number>();
   for (const node of tree.nodes) {
-    const instruction = toInstruction(node, tree.escape, sink, positions.get(node.startLine));
+    const instruction = toInstruction(node, tree.escape, sink);
     if (!instruction) continue;
     if (instruction.keyword === 'FROM') {
       const stage: Stage = { index: stages.length, from: instruction, instructions: [] };

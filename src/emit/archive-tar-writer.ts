@@ -1,17 +1,19 @@
 /**
- * A tar file written entry by entry with tar-stream, hashed (sha256) and counted as it goes to disk. Both the
- * image layer and the outer archive (OCI layout or `docker load` tar) are written with it, so both get the
- * same deterministic headers: fixed mtime, numeric ids, no user or group names.
+ * A tar file written entry by entry, hashed (sha256) and counted as it goes to disk. Both the image layer and
+ * the outer archive (OCI layout or `docker load` tar) are written with it, so both get the same deterministic
+ * headers (src/image/tar-header.ts): fixed mtime, numeric ids, no user or group names, names and link targets
+ * as the bytes they are in the image.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import * as tar from 'tar-stream';
+import { nameBytes } from '../image/name-bytes';
+import { BLOCK, entryHeaderBlocks, padded, TYPEFLAG } from '../image/tar-header';
 
 /** The entry kinds an image tar may hold (devices and sockets never reach a writer). */
-export type TarEntryType = 'file' | 'directory' | 'symlink' | 'link' | 'fifo';
+export type TarEntryType = keyof typeof TYPEFLAG;
 
-/** One header, before tar-stream's encoding. `name` is relative (no leading `/`). */
+/** One header. `name` is relative (no leading `/`); names, link targets and xattr values are names as name-bytes.ts holds them. */
 export interface TarEntryHeader {
   name: string;
   type: TarEntryType;
@@ -33,112 +35,106 @@ export interface WrittenTar {
   size: number;
 }
 
-// stat(2) file-type bits. tar-stream replaces a falsy mode with its 0644/0755 default, so a file whose
-// permission bits are all zero (`/etc/gshadow` on some distributions is 0000) would gain permissions;
-// passing the type bits along keeps the mode non-zero, and tar-stream masks them off (`mode & 0o7777`).
-const TYPE_BITS: Record<TarEntryType, number> = {
-  file: 0o100000,
-  link: 0o100000,
-  directory: 0o040000,
-  symlink: 0o120000,
-  fifo: 0o010000,
-};
+/** The end of an archive: two zero blocks. */
+const END_OF_ARCHIVE = Buffer.alloc(2 * BLOCK);
 
-// ustar stores ids as 7 octal digits, but tar-stream writes only 6 (`encodeOct(uid, 6)`), so anything above
-// 0o777777 would be clamped; such ids go in a PAX record instead (POSIX pax `uid`/`gid` keywords).
-const USTAR_ID_MAX = 0o777777;
+/** Bytes gathered before a write to disk: a layer of small files would otherwise be two writes per file. */
+const WRITE_BYTES = 1024 * 1024;
 
-/** Writes one tar file to `file` (created exclusively: the caller chose a fresh temporary name). */
+/**
+ * Writes one tar file to `file`, which must exist and be empty (the output writer, src/output/, creates its
+ * scratch files itself, so nothing here creates a file that a signal's cleanup could miss).
+ */
 export class TarFileWriter {
-  private readonly pack = tar.pack();
   private readonly hash = createHash('sha256');
   private bytes = 0;
-  private readonly drained: Promise<void>;
-  /** Rejects when writing to disk fails; raced against every entry, since a destroyed pack may never call back. */
-  private readonly failed: Promise<never>;
+  private readonly opened: Promise<fs.promises.FileHandle>;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private closed = false;
 
   constructor(file: string, private readonly mtime: Date) {
-    // A destroyed pack emits 'error'; the same error ends the drain loop below, which is where it is reported.
-    this.pack.on('error', () => undefined);
-    this.drained = this.drain(file);
-    this.failed = new Promise<never>((_resolve, reject) => {
-      this.drained.catch(reject);
-    });
-    // Observed by add() and finish(); without this a failure between entries would be an unhandled rejection.
-    this.failed.catch(() => undefined);
+    this.opened = fs.promises.open(file, 'r+');
+    // Observed by every write; without this a failed open before the first entry would be an unhandled rejection.
+    this.opened.catch(() => undefined);
   }
 
-  private async drain(file: string): Promise<void> {
-    const handle = await fs.promises.open(file, 'wx', 0o644);
-    try {
-      for await (const chunk of this.pack as AsyncIterable<Buffer>) {
-        this.hash.update(chunk);
-        this.bytes += chunk.length;
-        await handle.write(chunk);
-      }
-      await handle.sync();
-    } catch (error) {
-      this.pack.destroy(error as Error);
-      throw error;
-    } finally {
-      await handle.close();
-    }
+  private async write(bytes: Buffer): Promise<void> {
+    this.hash.update(bytes);
+    this.bytes += bytes.length;
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= WRITE_BYTES) await this.flush();
   }
 
-  private header(entry: TarEntryHeader, size: number): Partial<tar.Header> & { name: string; pax?: Record<string, string> } {
-    const header: Partial<tar.Header> & { name: string; pax?: Record<string, string> } = {
-      name: entry.name,
-      type: entry.type,
-      mode: TYPE_BITS[entry.type] | (entry.mode & 0o7777),
-      uid: Math.min(entry.uid, USTAR_ID_MAX),
-      gid: Math.min(entry.gid, USTAR_ID_MAX),
-      mtime: this.mtime,
+  private async flush(): Promise<void> {
+    const handle = await this.opened;
+    const pending = this.pending;
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (bytes === 0) return;
+    const { bytesWritten } = await handle.writev(pending);
+    // libuv retries short writes; one that stays short means the file system refused the rest.
+    if (bytesWritten !== bytes) throw Object.assign(new Error(`wrote ${bytesWritten} of ${bytes} bytes`), { code: 'ENOSPC' });
+  }
+
+  private headers(entry: TarEntryHeader, size: number): Buffer {
+    const xattrs = entry.xattrs ?? {};
+    return entryHeaderBlocks({
+      name: nameBytes(entry.name),
+      typeflag: TYPEFLAG[entry.type],
+      mode: entry.mode & 0o7777,
+      uid: entry.uid,
+      gid: entry.gid,
       size,
-    };
-    if (entry.linkname !== undefined) header.linkname = entry.linkname;
-    const pax: Record<string, string> = {};
-    if (entry.uid > USTAR_ID_MAX) pax.uid = String(entry.uid);
-    if (entry.gid > USTAR_ID_MAX) pax.gid = String(entry.gid);
-    for (const key of Object.keys(entry.xattrs ?? {}).sort()) pax[`SCHILY.xattr.${key}`] = (entry.xattrs as Record<string, string>)[key];
-    // Only when needed: tar-stream itself falls back to PAX for names and link targets ustar cannot hold.
-    if (Object.keys(pax).length > 0) header.pax = pax;
-    return header;
+      mtime: Math.floor(this.mtime.getTime() / 1000),
+      linkname: entry.linkname === undefined ? undefined : nameBytes(entry.linkname),
+      records: Object.keys(xattrs)
+        .sort()
+        .map((key) => [nameBytes(`SCHILY.xattr.${key}`), nameBytes(xattrs[key])] as const),
+    });
   }
 
-  /** Adds an entry; `content` is the whole body of a `file`. Resolves once tar-stream has taken it. */
+  /** Adds an entry; `content` is the whole body of a `file`. */
   async add(entry: TarEntryHeader, content?: Buffer): Promise<void> {
-    const header = this.header(entry, content?.length ?? 0);
-    const taken = new Promise<void>((resolve, reject) => {
-      const done = (error?: Error | null) => (error ? reject(error) : resolve());
-      if (content) this.pack.entry(header, content, done);
-      else this.pack.entry(header, done);
-    });
-    await Promise.race([taken, this.failed]);
+    const size = content?.length ?? 0;
+    await this.write(this.headers(entry, size));
+    if (size === 0) return;
+    await this.write(content as Buffer);
+    await this.write(Buffer.alloc(padded(size) - size));
   }
 
   /** Adds a `file` whose `size` bytes come from a stream (a large blob that should not sit in memory). */
   async addStream(entry: TarEntryHeader, size: number, body: Readable): Promise<void> {
-    const taken = new Promise<void>((resolve, reject) => {
-      const sink = this.pack.entry(this.header(entry, size), (error?: Error | null) => (error ? reject(error) : resolve()));
-      body.on('error', (error) => {
-        sink.destroy(error);
-        reject(error);
-      });
-      body.pipe(sink);
-    });
-    await Promise.race([taken, this.failed]);
+    await this.write(this.headers(entry, size));
+    let written = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      written += chunk.length;
+      if (written > size) break;
+      await this.write(chunk);
+    }
+    if (written !== size) throw new Error(`${entry.name}: the stream held ${written > size ? 'more' : 'fewer'} than the ${size} bytes announced`);
+    await this.write(Buffer.alloc(padded(size) - size));
   }
 
   /** Ends the archive and waits until it is on disk (fsynced). */
   async finish(): Promise<WrittenTar> {
-    this.pack.finalize();
-    await Promise.race([this.drained, this.failed]);
+    await this.write(END_OF_ARCHIVE);
+    await this.flush();
+    await (await this.opened).sync();
+    await this.close();
     return { digest: `sha256:${this.hash.digest('hex')}`, size: this.bytes };
   }
 
   /** Stops writing after a failure elsewhere; the caller removes the file. */
-  async abort(error: Error): Promise<void> {
-    this.pack.destroy(error);
-    await this.drained.catch(() => undefined);
+  async abort(): Promise<void> {
+    await this.close().catch(() => undefined);
+  }
+
+  private async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await (await this.opened).close();
   }
 }

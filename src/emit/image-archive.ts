@@ -23,8 +23,8 @@ import * as fs from 'node:fs';
 import type { KeptPath } from '../analyze/types';
 import { UsageError } from '../errors';
 import type { ImageConfig } from '../image/source';
+import { OutputSet, type StagedOutput } from '../output';
 import type { FileTree } from '../tree/types';
-import { writeAtomically } from './archive-atomic-output';
 import { canonicalJson } from './archive-canonical-json';
 import { slimImageConfig } from './archive-image-config';
 import { normalizeReference } from './archive-reference';
@@ -34,7 +34,7 @@ import { comparePaths, DEFAULT_BATCH_LIMITS, planLayer, writeLayerEntries, type 
 /** Which archive to write. */
 export type ImageArchiveFormat = 'oci' | 'docker';
 
-export interface ImageArchiveOptions {
+export interface ImageArchiveContent {
   /** The image's merged tree, where contents are read from. */
   tree: FileTree;
   /** What the slim image holds (the analysis' `kept`). */
@@ -42,14 +42,17 @@ export interface ImageArchiveOptions {
   /** The original image's config; its `raw` JSON is carried over. */
   config: ImageConfig;
   format: ImageArchiveFormat;
-  /** The archive file to write (replaced atomically). */
-  output: string;
   /** A tag such as `myapp:slim` (`latest` when no tag): docker's RepoTags, OCI's `ref.name` annotation. */
   reference?: string;
   /** Seconds since the epoch for every timestamp; default `SOURCE_DATE_EPOCH` from the environment, else 0. */
   sourceDateEpoch?: number;
   /** How much file content is read at a time. */
   batchLimits?: LayerBatchLimits;
+}
+
+export interface ImageArchiveOptions extends ImageArchiveContent {
+  /** The archive file to write (replaced atomically, never over anything but a regular file: src/output/). */
+  output: string;
 }
 
 /** What was written. Digests are `sha256:<hex>`. */
@@ -64,7 +67,7 @@ export interface WrittenImageArchive {
   layerDigest: string;
   /** Size of the archive file. */
   bytes: number;
-  /** Kept paths, or parts of them, that the layer could not carry (device nodes, lossy xattrs). */
+  /** Kept paths that the layer could not carry (device nodes, sockets). */
   skipped: string[];
 }
 
@@ -173,21 +176,24 @@ async function writeTar(file: string, mtime: Date, fill: (writer: TarFileWriter)
   try {
     await fill(writer);
   } catch (error) {
-    await writer.abort(error as Error);
+    await writer.abort();
     throw error;
   }
   return writer.finish();
 }
 
-/** Writes the slim image as an archive at `options.output`, atomically. */
-export async function writeImageArchive(options: ImageArchiveOptions): Promise<WrittenImageArchive> {
+/**
+ * Writes the slim image as an archive into `output`, one output of a command's OutputSet (src/output/): the
+ * layer goes to a scratch file beside it, the archive to its temporary file; the set installs it.
+ */
+export async function produceImageArchive(output: StagedOutput, options: ImageArchiveContent): Promise<WrittenImageArchive> {
   const epoch = resolveEpoch(options.sourceDateEpoch);
   const reference = options.reference === undefined ? undefined : normalizeReference(options.reference);
-  // Planned before anything touches the disk: a bad kept list fails without leaving a file behind.
+  // Planned before any content is read: a bad kept list fails at once.
   const plan = planLayer(options.tree, options.kept);
   const mtime = new Date(epoch * 1000);
-  return writeAtomically(options.output, async (into, scratch) => {
-    const layerFile = scratch.scratchFile('layer');
+  return output.produce(async (into) => {
+    const layerFile = output.newScratchFile('layer');
     const layer = await writeTar(layerFile, mtime, (writer) =>
       writeLayerEntries(options.tree, plan, writer, options.batchLimits ?? DEFAULT_BATCH_LIMITS),
     );
@@ -205,4 +211,16 @@ export async function writeImageArchive(options: ImageArchiveOptions): Promise<W
     const archive = await writeTar(into, mtime, (writer) => writeMembers(writer, members));
     return { digest, configDigest: parts.configDigest, layerDigest: layer.digest, bytes: archive.size, skipped: plan.skipped };
   });
+}
+
+/** Writes the slim image as an archive at `options.output`: all or nothing, the old file kept on failure. */
+export async function writeImageArchive(options: ImageArchiveOptions): Promise<WrittenImageArchive> {
+  const outputs = OutputSet.open([{ option: 'output', path: options.output }]);
+  try {
+    const written = await produceImageArchive(outputs.get('output') as StagedOutput, options);
+    outputs.commit();
+    return written;
+  } finally {
+    outputs.discard();
+  }
 }

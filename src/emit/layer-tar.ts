@@ -6,11 +6,13 @@
  * always precedes its children. Hardlinks: a tar hardlink must name an entry that came *earlier* in the
  * archive (the reader links to what it has already extracted), so within each set of paths sharing one
  * content the first in archive order carries the bytes and the others link to it, whichever of them the
- * source image happened to store as the file.
+ * source image happened to store as the file. Names, link targets and xattr values (a file capability) are
+ * written as the bytes the image had (src/image/name-bytes.ts).
  */
 import { posix } from 'node:path';
 import type { KeptPath } from '../analyze/types';
 import { ScratchifyError } from '../errors';
+import { nameBytes } from '../image/name-bytes';
 import type { FileTree } from '../tree/types';
 import type { TarEntryHeader, TarEntryType, TarFileWriter } from './archive-tar-writer';
 
@@ -27,16 +29,16 @@ export interface LayerRecord extends TarEntryHeader {
 /** The layer before any content is read: every entry in order, and what was left out and why. */
 export interface LayerPlan {
   records: LayerRecord[];
-  /** Human-readable notes on kept paths that could not go into the layer as they are (device nodes, xattrs). */
+  /** Human-readable notes on kept paths that could not go into the layer (device nodes, sockets). */
   skipped: string[];
 }
 
-/** Bytewise, component-wise comparison of absolute paths: `/a` < `/a/b` < `/a-b`. */
+/** Bytewise (the names' bytes: name-bytes.ts), component-wise comparison of absolute paths: `/a` < `/a/b` < `/a-b`. */
 export function comparePaths(a: string, b: string): number {
   const left = a.split('/');
   const right = b.split('/');
   for (let i = 0; i < Math.min(left.length, right.length); i += 1) {
-    const order = Buffer.compare(Buffer.from(left[i], 'utf8'), Buffer.from(right[i], 'utf8'));
+    const order = Buffer.compare(nameBytes(left[i]), nameBytes(right[i]));
     if (order !== 0) return order;
   }
   return left.length - right.length;
@@ -55,22 +57,6 @@ function checkPath(path: string): void {
 /** Tar names are relative to the layer root (`usr/bin/env`), as Docker's own layers store them. */
 function tarName(path: string): string {
   return path.slice(1);
-}
-
-/**
- * xattr values arrive decoded by tar-stream as UTF-8 text; binary values (a file capability usually is) come
- * back with U+FFFD where bytes were not valid UTF-8, and writing that would corrupt the attribute. Such
- * values are left out and reported rather than written wrong.
- */
-function recoverableXattrs(path: string, tree: FileTree, skipped: string[]): Record<string, string> | undefined {
-  const xattrs = tree.lstat(path)?.xattrs;
-  if (!xattrs) return undefined;
-  const kept: Record<string, string> = {};
-  for (const [key, value] of Object.entries(xattrs)) {
-    if (value.includes('\uFFFD')) skipped.push(`${path}: extended attribute ${key} not carried (its value was not stored losslessly)`);
-    else kept[key] = value;
-  }
-  return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
 /** Orders the kept paths into layer entries; reads nothing but metadata. */
@@ -132,7 +118,7 @@ export function planLayer(tree: FileTree, kept: readonly KeptPath[]): LayerPlan 
       case 'dir':
       case 'fifo': {
         const type: TarEntryType = item.type === 'dir' ? 'directory' : 'fifo';
-        records.push({ ...base, type, xattrs: recoverableXattrs(item.path, tree, skipped) });
+        records.push({ ...base, type, xattrs: tree.lstat(item.path)?.xattrs });
         break;
       }
       case 'symlink':
@@ -147,7 +133,7 @@ export function planLayer(tree: FileTree, kept: readonly KeptPath[]): LayerPlan 
           records.push({ ...base, type: 'link', linkname: tarName(carrier) });
         } else {
           carriers.set(key, item.path);
-          records.push({ ...base, type: 'file', contentFrom: item.path, expectedSize: item.size, xattrs: recoverableXattrs(item.path, tree, skipped) });
+          records.push({ ...base, type: 'file', contentFrom: item.path, expectedSize: item.size, xattrs: tree.lstat(item.path)?.xattrs });
         }
         break;
       }

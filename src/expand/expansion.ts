@@ -1,5 +1,6 @@
 import { ExpansionError, type SourceLocation } from '../errors';
 import type { ExpansionEnv } from './environment';
+import { ExpansionBudget } from './expansion-budget';
 import { goQuote } from './go-quote';
 import { WordLexer } from './word-lexer';
 
@@ -17,6 +18,21 @@ export interface ExpansionOptions {
   skipUnsetEnv?: boolean;
   /** Where the word is, attached to any ExpansionError thrown. */
   location?: SourceLocation;
+  /**
+   * The account of expansion work this word draws on; share one across a Dockerfile so that its totals
+   * hold for the file (see `EXPANSION_LIMITS`). Default: a fresh one for this word.
+   */
+  budget?: ExpansionBudget;
+}
+
+/** Words longer than this are shortened when quoted in a message, which stays one readable line. */
+const QUOTED_WORD_LENGTH = 120;
+
+/** The word as BuildKit quotes it in messages, its middle elided when it is long. */
+function quoteWord(word: string): string {
+  if (word.length <= QUOTED_WORD_LENGTH) return goQuote(word);
+  const half = QUOTED_WORD_LENGTH / 2;
+  return `${goQuote(word.slice(0, half))}…${goQuote(word.slice(-half))} (${word.length} characters)`;
 }
 
 /** A word's expansion and what it referred to. */
@@ -36,7 +52,8 @@ export interface DetailedExpansion {
 
 /**
  * Expand a word and report what it referenced (BuildKit `ProcessWordWithMatches`).
- * @throws ExpansionError, with BuildKit's message, for bad substitutions, unterminated quotes or `${x?msg}`.
+ * @throws ExpansionError, with BuildKit's message, for bad substitutions, unterminated quotes or `${x?msg}`,
+ * and when the expansion would exceed the limits of its budget.
  */
 export function expandWordDetailed(word: string, env: ExpansionEnv, options: ExpansionOptions = {}): DetailedExpansion {
   const lexer = new WordLexer(word, env, {
@@ -45,14 +62,14 @@ export function expandWordDetailed(word: string, env: ExpansionEnv, options: Exp
     rawEscapes: options.rawEscapes ?? false,
     skipProcessQuotes: options.skipProcessQuotes ?? false,
     skipUnsetEnv: options.skipUnsetEnv ?? false,
-  });
+  }, options.budget ?? new ExpansionBudget());
   try {
     const { text, fields, lookups } = lexer.run();
     const referenced = [...lookups.keys()];
     return { result: text, words: fields, referenced, unset: referenced.filter((name) => !lookups.get(name)) };
   } catch (error) {
     if (error instanceof ExpansionError) {
-      throw new ExpansionError(`failed to process ${goQuote(word)}: ${error.message}`, options.location);
+      throw new ExpansionError(`failed to process ${quoteWord(word)}: ${error.message}`, options.location);
     }
     throw error;
   }

@@ -1,88 +1,93 @@
+import type { ExpansionBudget } from './expansion-budget';
 import { isGoDigit, isGoLetter } from './go-unicode';
+import type { PatternProgram } from './pattern-matcher';
+import { codePointAt } from './rune-cursor';
 
 /**
- * The parts of Go's `regexp` package that shape `${x/pat/repl}` and `${x//pat/repl}` results, where they
- * differ from JavaScript's `String.prototype.replace`.
+ * The parts of Go's `regexp` package that shape `${x//pat/repl}` results, where they differ from
+ * JavaScript's `String.prototype.replace`.
  */
 
-/** Go `Regexp.FindStringIndex`: the leftmost match as `[start, end)` code-unit offsets, or undefined. */
-export function findFirstMatch(pattern: RegExp, value: string): [number, number] | undefined {
-  const search = new RegExp(pattern.source, pattern.flags.replace('g', ''));
-  const match = search.exec(value);
-  return match === null ? undefined : [match.index, match.index + match[0].length];
-}
+/** A replacement template read once: literal text, and `WHOLE_MATCH` where `$0`/`${0}` stood. */
+export type ReplacementTemplate = readonly (string | typeof WHOLE_MATCH)[];
+
+export const WHOLE_MATCH = Symbol('whole match');
 
 /**
  * Go `Regexp.ReplaceAllString`. Two differences from JavaScript matter:
  * - an empty match right after the previous match is not replaced (Go: "empty matches abutting a preceding
  *   match are ignored"), so `a*` over `baaac` gives `XbXcX`, not JavaScript's `XbXXcX`;
- * - the replacement is a template (`Regexp.Expand`): `$$` is `$`, `$0`/`${0}` is the whole match, any other
- *   `$name`/`${name}` is empty (BuildKit's patterns never have capture groups) and a malformed `$` is kept.
+ * - the replacement is a template (`Regexp.Expand`, see compileReplacementTemplate).
+ * The result grows under `budget`, checked before each piece is added.
  */
-export function replaceAllMatches(pattern: RegExp, value: string, template: string): string {
-  const search = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+export function replaceAllMatches(program: PatternProgram, value: string, template: ReplacementTemplate, budget: ExpansionBudget): string {
   let output = '';
+  const append = (piece: string): void => {
+    budget.grow(output.length, piece.length);
+    output += piece;
+  };
   let lastMatchEnd = 0;
   let searchPos = 0;
   while (searchPos <= value.length) {
-    search.lastIndex = searchPos;
-    const match = search.exec(value);
-    if (match === null) break;
-    const start = match.index;
-    const end = start + match[0].length;
-    output += value.slice(lastMatchEnd, start);
-    if (end > lastMatchEnd || start === 0) output += expandReplacementTemplate(template, match[0]);
+    const match = program.search(value, searchPos, budget);
+    if (match === undefined) break;
+    const [start, end] = match;
+    append(value.slice(lastMatchEnd, start));
+    if (end > lastMatchEnd || start === 0) {
+      for (const piece of template) append(piece === WHOLE_MATCH ? value.slice(start, end) : piece);
+    }
     lastMatchEnd = end;
     // Always advance by at least one character, as Go does (one code point; one unit past the end).
-    const width = searchPos < value.length ? String.fromCodePoint(value.codePointAt(searchPos)!).length : 0;
+    const width = codePointAt(value, searchPos).length;
     if (searchPos + width > end) searchPos += width;
     else if (searchPos + 1 > end) searchPos += 1;
     else searchPos = end;
   }
-  return output + value.slice(lastMatchEnd);
+  append(value.slice(lastMatchEnd));
+  return output;
 }
 
-/** Go `Regexp.Expand` of a template for a regexp whose only group is the whole match. */
-export function expandReplacementTemplate(template: string, wholeMatch: string): string {
-  let output = '';
-  let rest = template;
-  for (;;) {
-    const dollar = rest.indexOf('$');
+/**
+ * Go `Regexp.Expand`'s reading of a template, for a regexp whose only group is the whole match: `$$` is `$`,
+ * `$0`/`${0}` is the whole match, any other `$name`/`${name}` is empty (BuildKit's patterns never have
+ * capture groups, and `$00` names a group rather than group 0) and a malformed `$` is kept.
+ */
+export function compileReplacementTemplate(template: string): ReplacementTemplate {
+  const pieces: (string | typeof WHOLE_MATCH)[] = [];
+  let literalStart = 0;
+  let index = 0;
+  while (index < template.length) {
+    const dollar = template.indexOf('$', index);
     if (dollar < 0) break;
-    output += rest.slice(0, dollar);
-    rest = rest.slice(dollar + 1);
-    if (rest.startsWith('$')) {
-      output += '$';
-      rest = rest.slice(1);
+    if (template[dollar + 1] === '$') {
+      pieces.push(template.slice(literalStart, dollar + 1));
+      literalStart = index = dollar + 2;
       continue;
     }
-    const reference = readTemplateReference(rest);
+    const reference = readTemplateReference(template, dollar + 1);
     if (reference === undefined) {
-      output += '$';
+      index = dollar + 1;
       continue;
     }
-    rest = reference.rest;
-    if (reference.name === '0') output += wholeMatch;
+    pieces.push(template.slice(literalStart, dollar));
+    if (reference.name === '0') pieces.push(WHOLE_MATCH);
+    literalStart = index = reference.end;
   }
-  return output + rest;
+  pieces.push(template.slice(literalStart));
+  return pieces.filter((piece) => piece !== '');
 }
 
-/** Go regexp's `extract`: a `name` or `{name}` of letters, digits and `_` at the start of `text`. */
-function readTemplateReference(text: string): { name: string; rest: string } | undefined {
-  const braced = text.startsWith('{');
-  const codePoints = Array.from(braced ? text.slice(1) : text);
-  let length = 0;
-  while (length < codePoints.length) {
-    const codePoint = codePoints[length];
-    if (!isGoLetter(codePoint) && !isGoDigit(codePoint) && codePoint !== '_') break;
-    length += 1;
+/** Go regexp's `extract`: a `name` or `{name}` of letters, digits and `_` at `offset`; `end` is past it. */
+function readTemplateReference(text: string, offset: number): { name: string; end: number } | undefined {
+  const braced = text[offset] === '{';
+  const nameStart = braced ? offset + 1 : offset;
+  let nameEnd = nameStart;
+  for (;;) {
+    const codePoint = codePointAt(text, nameEnd);
+    if (codePoint === '' || (!isGoLetter(codePoint) && !isGoDigit(codePoint) && codePoint !== '_')) break;
+    nameEnd += codePoint.length;
   }
-  if (length === 0) return undefined;
-  const name = codePoints.slice(0, length).join('');
-  let consumed = length;
-  if (braced) {
-    if (codePoints[length] !== '}') return undefined;
-    consumed += 1;
-  }
-  return { name, rest: codePoints.slice(consumed).join('') };
+  if (nameEnd === nameStart) return undefined;
+  if (braced && text[nameEnd] !== '}') return undefined;
+  return { name: text.slice(nameStart, nameEnd), end: braced ? nameEnd + 1 : nameEnd };
 }

@@ -3,6 +3,7 @@
  * `$name`/`${name}` with the `-`, `+`, `?`, `#`, `%` and `/` forms, and field splitting.
  */
 export { containsExpansion } from './expansion-detection';
+export { EXPANSION_LIMITS, ExpansionBudget, type ExpansionLimits } from './expansion-budget';
 export { expandWord, expandWordDetailed, expandWords, type DetailedExpansion, type ExpansionOptions } from './expansion';
 export {
   createExpansionEnv,

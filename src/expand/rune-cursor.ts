@@ -12,25 +12,37 @@ export const EOF = '';
  */
 export const EOF_IN_MESSAGES = '\uFFFD';
 
-/** Reads a word one code point at a time; `peek` looks ahead without consuming. */
+/** The code point of `text` at code-unit offset `index` (a surrogate pair whole, a lone surrogate alone). */
+export function codePointAt(text: string, index: number): string {
+  if (index >= text.length) return EOF;
+  const unit = text.charCodeAt(index);
+  if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length) {
+    const low = text.charCodeAt(index + 1);
+    if (low >= 0xdc00 && low <= 0xdfff) return text.slice(index, index + 2);
+  }
+  return text[index];
+}
+
+/**
+ * Reads a word one code point at a time; `peek` looks ahead without consuming. It walks the string by
+ * offset rather than splitting it, so a long word costs no memory beyond itself.
+ */
 export class RuneCursor {
-  private readonly codePoints: string[];
   private index = 0;
 
-  constructor(text: string) {
-    this.codePoints = Array.from(text);
+  constructor(private readonly text: string) {
     // text/scanner drops a byte-order mark when it is the very first character (Scanner.Peek), so a word
     // that starts with U+FEFF loses it.
-    if (this.codePoints[0] === '\uFEFF') this.index = 1;
+    if (text.startsWith('\uFEFF')) this.index = 1;
   }
 
   peek(): string {
-    return this.index < this.codePoints.length ? this.codePoints[this.index] : EOF;
+    return codePointAt(this.text, this.index);
   }
 
   next(): string {
     const codePoint = this.peek();
-    if (codePoint !== EOF) this.index += 1;
+    this.index += codePoint.length;
     return codePoint;
   }
 }

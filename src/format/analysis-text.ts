@@ -1,5 +1,14 @@
-/** Human-readable rendering of an analysis and of `why` explanations. */
+/**
+ * Human-readable rendering of an analysis and of `why` explanations. Paths, link targets, reasons and warnings
+ * come from the image: each line is made printable (printable.ts), so none can hold a control character or
+ * become two lines.
+ */
 import type { Analysis, Explanation } from '../analyze';
+import { printable } from './printable';
+
+function text(lines: string[]): string {
+  return `${lines.map(printable).join('\n')}\n`;
+}
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -26,11 +35,11 @@ export function formatAnalysisText(analysis: Analysis): string {
     for (const warning of analysis.warnings) lines.push(`  ${warning}`);
   }
   if (analysis.imageWarnings.length > 0) lines.push(`(${analysis.imageWarnings.length} notes about the image itself; see --json imageWarnings)`);
-  return `${lines.join('\n')}\n`;
+  return text(lines);
 }
 
 export function formatExplanationText(explanation: Explanation): string {
-  if (!explanation.kept) return `${explanation.path}: not kept\n`;
+  if (!explanation.kept) return text([`${explanation.path}: not kept`]);
   const lines = [`${explanation.path} is kept because:`];
   explanation.chains.forEach((chain, index) => {
     if (explanation.chains.length > 1) lines.push(`  (${index + 1})`);
@@ -38,5 +47,5 @@ export function formatExplanationText(explanation: Explanation): string {
       lines.push(`${'  '.repeat(depth + 1)}${step.path}: ${step.reason.rule} — ${step.reason.detail}`);
     });
   });
-  return `${lines.join('\n')}\n`;
+  return text(lines);
 }

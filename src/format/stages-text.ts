@@ -1,9 +1,19 @@
-/** Human-readable rendering of a `StagesReport`. */
+/**
+ * Human-readable rendering of a `StagesReport`. Names and values come from the Dockerfile: each line is made
+ * printable (printable.ts), so none can hold a control character or become two lines.
+ */
 import type { StagesReport } from '../stages';
+import { printable } from './printable';
 
 function commandText(argv: string[] | undefined, form: 'exec' | 'shell' | undefined): string {
   if (!argv) return '(not set in this Dockerfile)';
   return `${JSON.stringify(argv)}${form === 'shell' ? '  (shell form)' : ''}`;
+}
+
+/** `label` and the first item, then the other items on lines of their own under it; `(none)` for no items. */
+function continued(label: string, items: string[]): string[] {
+  if (items.length === 0) return [`${label}(none)`];
+  return items.map((item, index) => `${index === 0 ? label : ' '.repeat(label.length)}${item}`);
 }
 
 export function formatStagesText(report: StagesReport): string {
@@ -28,16 +38,16 @@ export function formatStagesText(report: StagesReport): string {
   lines.push(`Runtime contract of the target${c.inheritsFrom ? ` (plus whatever ${c.inheritsFrom} sets itself)` : ''}:`);
   lines.push(`  ENTRYPOINT  ${commandText(c.entrypoint, c.entrypointForm)}`);
   lines.push(`  CMD         ${commandText(c.cmd, c.cmdForm)}`);
-  const env = Object.entries(c.env);
-  lines.push(`  ENV         ${env.length > 0 ? env.map(([k, v]) => `${k}=${v}`).join('\n              ') : '(none)'}`);
+  const env = Object.entries(c.env).map(([k, v]) => `${k}=${v}`);
+  lines.push(...continued('  ENV         ', env));
   lines.push(`  USER        ${c.user ?? '(not set)'}`);
   lines.push(`  WORKDIR     ${c.workdir ?? '(not set)'}`);
   lines.push(`  EXPOSE      ${c.exposedPorts.join(' ') || '(none)'}`);
   lines.push(`  VOLUME      ${c.volumes.join(' ') || '(none)'}`);
-  const labels = Object.entries(c.labels);
-  lines.push(`  LABEL       ${labels.length > 0 ? labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n              ') : '(none)'}`);
+  const labels = Object.entries(c.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  lines.push(...continued('  LABEL       ', labels));
   if (c.stopSignal) lines.push(`  STOPSIGNAL  ${c.stopSignal}`);
   if (c.healthcheck) lines.push(`  HEALTHCHECK ${JSON.stringify(c.healthcheck.test)}`);
   for (const warning of report.warnings) lines.push(`warning: ${report.file ?? 'Dockerfile'}:${warning.line}: ${warning.message}`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }

@@ -1,14 +1,14 @@
 /**
  * A layer's entries on their way from the thread that scans the layer (tar-scanner.ts) to the merge. The scan
  * decodes each header where its bytes already are (it sums them for the checksum) and writes the entry as
- * numbers into one Float64Array and its name and link target as UTF-8 into one byte array; both move with
+ * numbers into one Float64Array and its name and link target, as the bytes they are, into one byte array; both move with
  * postMessage's transfer list rather than being copied. The merging thread then only makes the strings and
  * the entry object. It merges every layer while the other cores hash, so whatever decoding the scanning
  * threads take over shortens the longest thread. (Posting entries as objects costs more on both sides:
  * structured clone of 100k objects and strings.)
  */
 import type { FileType, LayerEntry } from '../tree/types';
-import { utf8Slice } from './tar-header';
+import { decodeName } from './name-bytes';
 
 /** Entries per batch: large enough that messages are few. */
 const BATCH_ENTRIES = 2048;
@@ -49,7 +49,7 @@ export interface EntryBatch {
   count: number;
   /** FIELDS numbers per entry. */
   fields: Float64Array;
-  /** Names and link targets, UTF-8. */
+  /** Names and link targets, as bytes (decoded by name-bytes.ts on the merging thread). */
   text: Uint8Array;
   /** The extended attributes of the few entries that have them, by entry index in the batch. */
   xattrs: [number, Record<string, string>][] | undefined;
@@ -168,7 +168,7 @@ function readFields(
     const linkEnd = fields[at + LINK_END];
     const type = TYPES[fields[at + TYPE]];
     const device = type === 'char' || type === 'block';
-    entry.name = utf8Slice.call(text, start, nameEnd);
+    entry.name = decodeName(text, start, nameEnd);
     entry.type = type;
     entry.mode = fields[at + MODE];
     entry.uid = fields[at + UID];
@@ -176,7 +176,7 @@ function readFields(
     entry.size = fields[at + SIZE];
     entry.mtime = fields[at + MTIME];
     entry.offset = fields[at + OFFSET];
-    entry.linkName = linkEnd > nameEnd ? utf8Slice.call(text, nameEnd, linkEnd) : undefined;
+    entry.linkName = linkEnd > nameEnd ? decodeName(text, nameEnd, linkEnd) : undefined;
     entry.devMajor = device ? fields[at + DEV_MAJOR] : undefined;
     entry.devMinor = device ? fields[at + DEV_MINOR] : undefined;
     entry.xattrs = xattrs?.get(index);

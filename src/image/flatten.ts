@@ -54,8 +54,7 @@ export async function buildTree(image: OpenedImage, pool?: LayerScanPool, whileR
     const onEntry = (entry: LayerEntry): void => tree.apply(entry);
     const scan = scans[index];
     if (!scan) {
-      const warn = (message: string): void => void tree.warnings.push(`layer ${index + 1}: ${message}`);
-      digests[index] = await streamLayer(layer, index, image.file, compressions[index], onEntry, warn);
+      digests[index] = await streamLayer(layer, index, image.file, compressions[index], onEntry);
       continue;
     }
     try {

@@ -1,7 +1,7 @@
 /**
  * Streaming one layer: sniff its compression from the first bytes (never from the name or media type, as
  * go-containerregistry does: Docker ≥ 25 and containerd exports label blobs inconsistently), decompress,
- * verify the blob digest and the diff id on the way, and hand each tar header to the merge. No layer is ever
+ * verify the blob digest and the diff id on the way, and hand each tar entry to the merge. No layer is ever
  * held in memory; file contents are skipped and later re-read by offset.
  */
 import { createHash, type Hash } from 'node:crypto';
@@ -9,14 +9,13 @@ import * as fs from 'node:fs';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
-import type * as TarStream from 'tar-stream';
 import { ImageError } from '../errors';
-import type { FileType, LayerEntry } from '../tree/types';
+import type { LayerEntry } from '../tree/types';
+import { forEachEntry } from './entry-batch';
 import type { LayerDigests } from './layer-scan';
-import type { TarHeader } from './member-store';
 import type { LayerSource } from './source';
 import { describeStreamError } from './stream-errors';
-import { paxXattrs } from './tar-header';
+import { TarScanner } from './tar-scanner';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -77,80 +76,28 @@ function digestAlgorithm(digest: string | undefined): 'sha256' | 'sha512' | unde
   return algorithm === 'sha256' || algorithm === 'sha512' ? algorithm : undefined;
 }
 
-const TYPES: Record<string, FileType | undefined> = {
-  file: 'file',
-  'contiguous-file': 'file',
-  directory: 'dir',
-  symlink: 'symlink',
-  link: 'hardlink',
-  'character-device': 'char',
-  'block-device': 'block',
-  fifo: 'fifo',
-};
-
-/** Turns a tar header into the merge's entry; undefined (with a warning) for types a rootfs cannot hold. */
-export function toLayerEntry(header: TarHeader, warn: (message: string) => void): LayerEntry | undefined {
-  const type = TYPES[header.type ?? 'file'];
-  if (!type) {
-    warn(`entry ${JSON.stringify(header.name)} has unsupported tar type ${header.type}; skipped`);
-    return undefined;
-  }
-  const entry: LayerEntry = {
-    name: header.name,
-    type,
-    mode: header.mode ?? 0,
-    uid: header.uid ?? 0,
-    gid: header.gid ?? 0,
-    size: header.size ?? 0,
-    mtime: header.mtime ? Math.floor(header.mtime.getTime() / 1000) : 0,
-    offset: header.byteOffset,
-  };
-  if (header.linkname) entry.linkName = header.linkname;
-  if (type === 'char' || type === 'block') {
-    entry.devMajor = header.devmajor ?? 0;
-    entry.devMinor = header.devminor ?? 0;
-  }
-  const pax = (header as { pax?: Record<string, string> }).pax;
-  const xattrs = pax && paxXattrs(pax);
-  if (xattrs) entry.xattrs = xattrs;
-  return entry;
-}
-
-/** A writable end that feeds tar-stream (a streamx stream) with back-pressure and surfaces its errors. */
-function tarSink(onEntry: (header: TarHeader) => void): Writable {
-  // Loaded here: only layers outside a host file are streamed, and loading tar-stream costs ~12 ms at startup.
-  const tar = require('tar-stream') as typeof TarStream;
-  const extract = tar.extract();
-  let failure: Error | undefined;
-  extract.on('entry', (header, stream, next) => {
-    try {
-      onEntry(header as TarHeader);
-    } catch (error) {
-      failure = error as Error;
-    }
-    // The same failure reaches the extractor's own 'error'; the entry stream must not raise it unhandled.
-    stream.on('error', () => undefined);
-    stream.on('end', () => next());
-    stream.resume();
-  });
-  const sink = new Writable({
+/** A writable end that feeds the layer scanner (tar-scanner.ts) and hands each entry to `onEntry` as its batch fills. */
+function scanSink(onEntry: (entry: LayerEntry) => void): Writable {
+  const scanner = new TarScanner((batch) => forEachEntry(batch, onEntry));
+  return new Writable({
     highWaterMark: 1024 * 1024,
     write(chunk: Buffer, _encoding, callback) {
-      if (failure) return callback(failure);
-      if (extract.write(chunk)) callback();
-      else extract.once('drain', () => callback(failure));
+      try {
+        scanner.push(chunk);
+      } catch (error) {
+        return callback(error as Error);
+      }
+      callback();
     },
     final(callback) {
-      extract.once('finish', () => callback(failure));
-      (extract as unknown as { end(): void }).end();
-    },
-    destroy(error, callback) {
-      extract.destroy();
-      callback(error);
+      try {
+        scanner.end();
+      } catch (error) {
+        return callback(error as Error);
+      }
+      callback();
     },
   });
-  extract.on('error', (error: Error) => sink.destroy(error));
-  return sink;
 }
 
 /** The algorithms of the two digests a layer can be checked against, when it names them. */
@@ -164,8 +111,9 @@ export function layerError(error: unknown, layer: LayerSource, index: number, fi
 }
 
 /**
- * Streams a layer once through tar-stream, calling `onEntry` for each header, and returns the blob digest
- * and diff id computed on the way. For a layer that is not in a host file, which the scan pool cannot read.
+ * Streams a layer once through the layer scanner, calling `onEntry` for each entry (one reused object, as
+ * `forEachEntry` passes it), and returns the blob digest and diff id computed on the way. For a layer that is not
+ * in a host file, which the scan pool cannot read.
  */
 export async function streamLayer(
   layer: LayerSource,
@@ -173,7 +121,6 @@ export async function streamLayer(
   file: string,
   compression: Compression,
   onEntry: (entry: LayerEntry) => void,
-  warn: (message: string) => void,
 ): Promise<LayerDigests> {
   const { blobAlgorithm, diffAlgorithm } = layerDigestAlgorithms(layer);
   const blobHash = blobAlgorithm ? createHash(blobAlgorithm) : undefined;
@@ -182,12 +129,8 @@ export async function streamLayer(
   if (blobHash) stages.push(hashTap(blobHash));
   if (compression === 'gzip') stages.push(zlib.createGunzip());
   if (diffHash) stages.push(hashTap(diffHash));
-  const sink = tarSink((header) => {
-    const entry = toLayerEntry(header, warn);
-    if (entry) onEntry(entry);
-  });
   try {
-    await pipeline([layer.open(), ...stages, sink] as unknown as [Readable, Writable]);
+    await pipeline([layer.open(), ...stages, scanSink(onEntry)] as unknown as [Readable, Writable]);
   } catch (error) {
     throw layerError(error, layer, index, file);
   }

@@ -10,13 +10,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import * as tar from 'tar-stream';
 import { ImageError } from '../errors';
 import type { HostRange } from './source';
 import { describeStreamError } from './stream-errors';
 // The outer archive and the layers share one reading of tar headers (tar-header.ts).
 import { sniffCompression } from './layer-stream';
-import { BLOCK, headerChecksum, headerName, isPosixUstar, longNameRecord, nameFieldEnd, padded, paxRecords, tarNumber, TRUNCATED_TAR } from './tar-header';
+import { decodeName } from './name-bytes';
+import { BLOCK, headerChecksum, headerName, isPosixUstar, longNameRecord, nameFieldEnd, padded, paxOverride, paxRecords, tarNumber, TRUNCATED_TAR } from './tar-header';
 
 /** Small JSON members (manifests, configs, indexes) are read whole; nothing real comes near this bound. */
 const MAX_METADATA_BYTES = 64 * 1024 * 1024;
@@ -49,9 +49,6 @@ async function collect(stream: Readable, file: string, name: string): Promise<Bu
 function normalizeMemberName(name: string): string {
   return name.replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/+$/, '');
 }
-
-/** tar-stream 3 sets `byteOffset` (start of the entry's data in the stream) but its typings omit it. */
-export type TarHeader = tar.Header & { byteOffset: number };
 
 interface MemberLocation {
   offset: number;
@@ -113,8 +110,8 @@ async function readTarHeaders(handle: fs.promises.FileHandle, fileSize: number, 
   const members = new Map<string, MemberLocation>();
   const block = Buffer.alloc(BLOCK);
   let position = 0;
-  let longName: string | undefined;
-  let pax: Record<string, string> = {};
+  let longName: Buffer | undefined;
+  let pax: Record<string, Buffer> = {};
   const readData = async (at: number, size: number): Promise<Buffer> => {
     const data = Buffer.alloc(size);
     await handle.read(data, 0, size, at);
@@ -128,7 +125,8 @@ async function readTarHeaders(handle: fs.promises.FileHandle, fileSize: number, 
     }
     const type = String.fromCharCode(block[156] || 0x30);
     let size = tarNumber(block, 124, 12);
-    if (pax.size !== undefined) size = parseInt(pax.size, 10);
+    const paxSize = paxOverride(pax, 'size');
+    if (paxSize) size = parseInt(paxSize.toString('latin1'), 10);
     const dataStart = position + BLOCK;
     if (dataStart + size > fileSize) throw new ImageError(`not a readable tar archive: ${TRUNCATED_TAR}`, { file });
     position = dataStart + padded(size);
@@ -140,9 +138,10 @@ async function readTarHeaders(handle: fs.promises.FileHandle, fileSize: number, 
       continue;
     }
     if (type === 'g' || type === 'K') continue;
-    // The layers' reader decodes names the same way: the prefix field only in POSIX ustar headers (GNU headers
-    // keep times in those bytes).
-    const name = pax.path ?? longName ?? headerName(block, 0, nameFieldEnd(block, 0), isPosixUstar(block, 0));
+    // The layers' reader decodes names the same way: names as bytes (name-bytes.ts), the prefix field only in
+    // POSIX ustar headers (GNU headers keep times in those bytes).
+    const long = paxOverride(pax, 'path') ?? longName;
+    const name = long ? decodeName(long) : headerName(block, 0, nameFieldEnd(block, 0), isPosixUstar(block, 0));
     pax = {};
     longName = undefined;
     // '0', NUL (old tar) and '7' (contiguous) are regular files; a later member of the same name wins.

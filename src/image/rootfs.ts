@@ -3,12 +3,17 @@
  * image: the tree is the directory itself, walked with lstat so no symlink is ever followed on the host. There
  * is no config, so the config is empty. Contents are read later with O_NOFOLLOW, after checking that the
  * file's real directory is still inside the root (the tree may have changed since it was walked).
+ *
+ * Names on the host are bytes like names in a tar: directories are read as Buffers and decoded as names are
+ * (name-bytes.ts), and every host path is held in that form and turned back into its bytes (`nameBytes`) for
+ * each system call, so a name that is not UTF-8 is neither lost nor confused with another.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ImageError } from '../errors';
 import type { FileType, LayerEntry } from '../tree/types';
 import { emptyImageConfig } from './image-config';
+import { decodeName, nameBytes } from './name-bytes';
 import type { ImageSource, OpenedImage } from './source';
 
 function typeOf(stat: fs.Stats): FileType | undefined {
@@ -29,7 +34,8 @@ export async function scanRootDirectory(root: string, apply: (entry: LayerEntry)
     const relative = pending.pop() as string;
     let names: string[];
     try {
-      names = (await fs.promises.readdir(path.join(root, relative))).sort();
+      const raw = await fs.promises.readdir(nameBytes(path.join(root, relative)), { encoding: 'buffer' });
+      names = raw.sort(Buffer.compare).map((name) => decodeName(name));
     } catch (error) {
       throw new ImageError(`cannot read directory /${relative}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: root });
     }
@@ -37,7 +43,7 @@ export async function scanRootDirectory(root: string, apply: (entry: LayerEntry)
     for (const name of names) {
       const child = relative === '' ? name : `${relative}/${name}`;
       const host = path.join(root, child);
-      const stat = await fs.promises.lstat(host);
+      const stat = await fs.promises.lstat(nameBytes(host));
       const type = typeOf(stat);
       if (!type) continue;
       const entry: LayerEntry = {
@@ -51,7 +57,7 @@ export async function scanRootDirectory(root: string, apply: (entry: LayerEntry)
         offset: 0,
       };
       if (type === 'file') entry.location = { kind: 'host', path: host };
-      if (type === 'symlink') entry.linkName = await fs.promises.readlink(host);
+      if (type === 'symlink') entry.linkName = decodeName(await fs.promises.readlink(nameBytes(host), { encoding: 'buffer' }));
       if (type === 'char' || type === 'block') {
         // Linux dev_t encoding (glibc `gnu_dev_major`/`gnu_dev_minor`).
         entry.devMajor = ((stat.rdev >> 8) & 0xfff) | ((stat.rdev / 2 ** 32) & ~0xfff);
@@ -64,13 +70,18 @@ export async function scanRootDirectory(root: string, apply: (entry: LayerEntry)
   }
 }
 
+/** The real path of a host directory, as a name. */
+async function realDirectoryName(directory: string): Promise<string> {
+  return decodeName(await fs.promises.realpath(nameBytes(directory), { encoding: 'buffer' }));
+}
+
 /** Reads a file found by `scanRootDirectory`, refusing it if a symlink now leads it outside `root`. */
 export async function readHostFile(root: string, host: string): Promise<Buffer> {
-  const realDirectory = await fs.promises.realpath(path.dirname(host));
+  const realDirectory = await realDirectoryName(path.dirname(host));
   if (realDirectory !== root && !realDirectory.startsWith(root + path.sep)) {
     throw new ImageError(`${host}: now leaves the root directory; not read`, { file: root });
   }
-  const handle = await fs.promises.open(path.join(realDirectory, path.basename(host)), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  const handle = await fs.promises.open(nameBytes(path.join(realDirectory, path.basename(host))), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   try {
     return await handle.readFile();
   } finally {
@@ -85,7 +96,7 @@ export class RootfsSource implements ImageSource {
   constructor(private readonly directory: string) {}
 
   async open(): Promise<OpenedImage> {
-    const root = await fs.promises.realpath(this.directory).catch(() => {
+    const root = await realDirectoryName(this.directory).catch(() => {
       throw new ImageError('cannot open root directory', { file: this.directory });
     });
     return { format: this.format, file: this.directory, config: emptyImageConfig(), layers: [], rootDirectory: root };

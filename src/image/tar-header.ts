@@ -1,10 +1,12 @@
 /**
- * Decoding one 512-byte tar header block (POSIX ustar, GNU and PAX), for the readers that walk a tar by
- * position instead of streaming it: the outer `docker save` tar (member-store.ts) and the layers scanned
- * while they are hashed (tar-scanner.ts). tar-stream does this for streams but does not export its decoder
- * (its package `exports` only expose the index), so the rules are written out here, matching tar-stream's
- * where the two readers meet (the same header must give the same entry whichever path read the layer).
+ * Tar header blocks (POSIX ustar, GNU and PAX), decoded for the readers of images — the outer `docker save` tar
+ * (member-store.ts) and every layer (tar-scanner.ts) — and encoded for the writer of image archives
+ * (src/emit/archive-tar-writer.ts). Names, link targets and xattr values are bytes (name-bytes.ts) both ways.
+ * Where readers disagree, the rules are those of Go's archive/tar, which Docker, containerd, podman and umoci
+ * extract layers with: what scratchify reads must be what the engine will create.
  */
+import { isUtf8 } from 'node:buffer';
+import { decodeName } from './name-bytes';
 
 export const BLOCK = 512;
 
@@ -16,7 +18,7 @@ export function padded(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
 }
 
-/** Upper bound for a PAX or GNU long-name record, as tar-stream's `MAX_HEADER_SIZE` (1 MiB). */
+/** Upper bound for a PAX or GNU long-name record: far above any real one (a path is at most 4096 bytes on Linux). */
 export const MAX_EXTENDED_HEADER_BYTES = 1024 * 1024;
 
 /** Why a block is not a usable header. */
@@ -85,29 +87,12 @@ export function headerChecksum(bytes: Uint8Array, at = 0, words = wordsOf(bytes)
   return sum;
 }
 
-type Utf8Slice = (this: Buffer, start: number, end: number) => string;
-/**
- * Buffer's own UTF-8 decoder, which `toString('utf8', start, end)` calls after checking its arguments: called
- * directly it takes half the time, which counts for the 100k names of a large image. Not part of the documented
- * API, so `toString` stands in should a Node version lack it.
- */
-export const utf8Slice: Utf8Slice =
-  (Buffer.prototype as unknown as { utf8Slice?: Utf8Slice }).utf8Slice ??
-  function (this: Buffer, start: number, end: number): string {
-    return this.toString('utf8', start, end);
-  };
-
 /** Where the NUL-terminated text field at `at` ends (its first NUL, or `at + length`). */
 export function fieldEnd(bytes: Uint8Array, at: number, length: number): number {
   let end = at;
   const limit = at + length;
   while (end < limit && bytes[end] !== 0) end += 1;
   return end;
-}
-
-/** A NUL-terminated text field. */
-function textField(bytes: Buffer, at: number, length: number): string {
-  return utf8Slice.call(bytes, at, fieldEnd(bytes, at, length));
 }
 
 /** `ustar\0` (POSIX) — the 155-byte prefix field holds the leading part of long names. */
@@ -137,19 +122,24 @@ export function headerProblem(bytes: Uint8Array, at: number, sum: number): Heade
 }
 
 /**
- * Whether a header with typeflag '0' or NUL is an old-style directory: its name ends in a slash (`nameEnd` is
- * the end of the name field; an empty name field after a POSIX prefix makes the name `prefix/`).
+ * Whether an entry with typeflag NUL is an old-style (pre-POSIX) directory: its name, after any PAX `path` or
+ * GNU long name, ends in a slash. As in Go's archive/tar (`Reader.Next`), which containerd and moby apply layers
+ * with: typeflag '0' is always a regular file, and the slash is looked for in the name the entry ends up with,
+ * never in a ustar name a PAX `path` replaces (Python's tarfile cuts a long name at 100 bytes there, and the cut
+ * may end in a slash).
  */
-export function plainFileIsDirectory(bytes: Uint8Array, at: number, nameEnd: number, posix: boolean): boolean {
-  return nameEnd > at ? bytes[nameEnd - 1] === 0x2f : posix && bytes[at + 345] !== 0;
+export function isOldStyleDirectory(flag: number, lastNameByte: number | undefined): boolean {
+  return flag === 0 && lastNameByte === 0x2f;
 }
 
 /**
- * The name of the header at `at`, the POSIX prefix applied; `nameEnd` as `plainFileIsDirectory` takes it.
+ * The name of the header at `at`, the POSIX prefix applied; `nameEnd` is where its name field ends
+ * (`nameFieldEnd`). Names are bytes (name-bytes.ts); a '/' is a whole character in any case, so the prefix and
+ * the name are decoded apart.
  */
 export function headerName(bytes: Buffer, at: number, nameEnd: number, posix: boolean): string {
-  const name = utf8Slice.call(bytes, at, nameEnd);
-  return posix && bytes[at + 345] !== 0 ? `${textField(bytes, at + 345, 155)}/${name}` : name;
+  const name = decodeName(bytes, at, nameEnd);
+  return posix && bytes[at + 345] !== 0 ? `${decodeName(bytes, at + 345, fieldEnd(bytes, at + 345, 155))}/${name}` : name;
 }
 
 /** Where the name field of the header at `at` ends. */
@@ -157,42 +147,174 @@ export function nameFieldEnd(bytes: Uint8Array, at: number): number {
   return fieldEnd(bytes, at, 100);
 }
 
-/** `key=value` records of a PAX extended header (POSIX pax format: `<length> <key>=<value>\n`). */
-export function paxRecords(data: Buffer): Record<string, string> {
-  const records: Record<string, string> = {};
+/**
+ * The records of a PAX extended header (POSIX pax format: `<length> <key>=<value>\n`), values as the bytes they
+ * are: `path` and `linkpath` may hold any bytes (a writer marks non-UTF-8 ones with `hdrcharset=BINARY`, which
+ * needs no other handling since names are kept as bytes anyway), and so may `SCHILY.xattr.*` values (a file
+ * capability is binary). Keys are decoded as names are.
+ */
+export function paxRecords(data: Buffer): Record<string, Buffer> {
+  // No prototype: a key such as `__proto__` is a record like any other.
+  const records: Record<string, Buffer> = Object.create(null);
   let position = 0;
   while (position < data.length) {
     const space = data.indexOf(0x20, position);
-    const length = parseInt(data.toString('utf8', position, space), 10);
+    const length = parseInt(data.toString('latin1', position, space), 10);
     if (space < 0 || !(length > 0)) break;
-    const record = data.toString('utf8', space + 1, position + length - 1);
-    const equals = record.indexOf('=');
-    if (equals < 0) break;
-    records[record.slice(0, equals)] = record.slice(equals + 1);
+    const recordEnd = Math.min(position + length - 1, data.length);
+    const equals = data.indexOf(0x3d, space + 1);
+    if (equals < 0 || equals >= recordEnd) break;
+    records[decodeName(data, space + 1, equals)] = data.subarray(equals + 1, recordEnd);
     position += length;
   }
   return records;
+}
+
+/** A PAX record that overrides a header field: present and not empty (an empty value is no override, as in Go and tar-stream). */
+export function paxOverride(pax: Record<string, Buffer> | undefined, key: string): Buffer | undefined {
+  const value = pax?.[key];
+  return value !== undefined && value.length > 0 ? value : undefined;
 }
 
 const XATTR_PREFIX = 'SCHILY.xattr.';
 
 /**
  * The extended attributes among PAX records (`SCHILY.xattr.<name>`, as GNU tar, Docker and containerd write
- * them), or undefined when there are none. Values are UTF-8 decoded like every PAX value, so a binary value
- * comes back with U+FFFD where its bytes were not UTF-8 (src/emit leaves such values out rather than write them wrong).
+ * them), or undefined when there are none. Values are binary (`security.capability` is a little-endian
+ * struct): they are kept as names are (name-bytes.ts), so `nameBytes` gives the exact bytes back.
  */
-export function paxXattrs(pax: Record<string, string>): Record<string, string> | undefined {
+export function paxXattrs(pax: Record<string, Buffer>): Record<string, string> | undefined {
   let xattrs: Record<string, string> | undefined;
   for (const [key, value] of Object.entries(pax)) {
     if (!key.startsWith(XATTR_PREFIX)) continue;
-    xattrs ??= {};
-    xattrs[key.slice(XATTR_PREFIX.length)] = value;
+    xattrs ??= Object.create(null) as Record<string, string>;
+    xattrs[key.slice(XATTR_PREFIX.length)] = decodeName(value);
   }
   return xattrs;
 }
 
-/** The text of a GNU long name (`L`) or long link (`K`) record: NUL-terminated. */
-export function longNameRecord(data: Buffer): string {
+/** The bytes of a GNU long name (`L`) or long link (`K`) record: NUL-terminated. */
+export function longNameRecord(data: Buffer): Buffer {
   const nul = data.indexOf(0);
-  return data.toString('utf8', 0, nul < 0 ? data.length : nul);
+  return nul < 0 ? data : data.subarray(0, nul);
+}
+
+/** Typeflags of the entries an image archive writer emits (POSIX ustar). */
+export const TYPEFLAG = { file: 0x30, link: 0x31, symlink: 0x32, directory: 0x35, fifo: 0x36 } as const;
+
+const PAX_TYPEFLAG = 0x78; // 'x'
+
+/** One entry's header as written: the name and link target as bytes, numbers as they are. */
+export interface EncodedEntry {
+  name: Buffer;
+  typeflag: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  /** Seconds since the epoch. */
+  mtime: number;
+  linkname?: Buffer;
+  /** Further PAX records, in order (e.g. `SCHILY.xattr.<name>` with the value's bytes). */
+  records?: ReadonlyArray<readonly [key: Buffer, value: Buffer]>;
+}
+
+/**
+ * Writes `value` as octal digits ended by a NUL into the numeric field at `offset`; returns false, writing GNU
+ * base-256 instead (which GNU tar, Go and bsdtar read), when it does not fit: the caller then also writes a PAX
+ * record, the POSIX way.
+ */
+function numericField(block: Buffer, offset: number, length: number, value: number): boolean {
+  const octal = value.toString(8);
+  if (Number.isSafeInteger(value) && value >= 0 && octal.length < length) {
+    block.write(octal.padStart(length - 1, '0'), offset, 'latin1');
+    return true;
+  }
+  block[offset] = 0x80;
+  let rest = value;
+  for (let i = offset + length - 1; i > offset; i -= 1) {
+    block[i] = rest % 256;
+    rest = Math.floor(rest / 256);
+  }
+  return false;
+}
+
+/** Copies `bytes` into the text field at `offset`; the caller has checked that they fit. */
+function textField(block: Buffer, offset: number, length: number, bytes: Buffer): void {
+  if (bytes.length > length) throw new RangeError(`tar header field of ${length} bytes cannot hold ${bytes.length}`);
+  bytes.copy(block, offset);
+}
+
+/** One POSIX ustar header block (`ustar\0` `00`, no user or group names); `prefix` is the ustar prefix field. */
+function ustarBlock(entry: EncodedEntry, name: Buffer, prefix: Buffer, linkname: Buffer): { block: Buffer; overflow: string[] } {
+  const block = Buffer.alloc(BLOCK);
+  textField(block, 0, 100, name);
+  const overflow: string[] = [];
+  numericField(block, 100, 8, entry.mode);
+  if (!numericField(block, 108, 8, entry.uid)) overflow.push('uid');
+  if (!numericField(block, 116, 8, entry.gid)) overflow.push('gid');
+  if (!numericField(block, 124, 12, entry.size)) overflow.push('size');
+  if (!numericField(block, 136, 12, entry.mtime)) overflow.push('mtime');
+  block[156] = entry.typeflag;
+  textField(block, 157, 100, linkname);
+  block.write('ustar\x0000', 257, 'latin1');
+  numericField(block, 329, 8, 0);
+  numericField(block, 337, 8, 0);
+  textField(block, 345, 155, prefix);
+  // The checksum is summed with its own field as spaces, then written as six octal digits, NUL, space.
+  block.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return { block, overflow };
+}
+
+/** `name` split into the ustar prefix and name fields at a slash, or undefined when no split fits. */
+function splitUstarName(name: Buffer): { prefix: Buffer; name: Buffer } | undefined {
+  if (name.length <= 100) return { prefix: Buffer.alloc(0), name };
+  // The prefix must not be empty: a reader joins a non-empty prefix and the name with a slash, and no other.
+  for (let slash = name.indexOf(0x2f, 1); slash > 0 && slash <= 155; slash = name.indexOf(0x2f, slash + 1)) {
+    const rest = name.length - slash - 1;
+    if (rest > 0 && rest <= 100) return { prefix: name.subarray(0, slash), name: name.subarray(slash + 1) };
+  }
+  return undefined;
+}
+
+/** One PAX record, `<length> <key>=<value>\n`, the length counting its own digits. */
+function paxRecord(key: Buffer, value: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(' '), key, Buffer.from('='), value, Buffer.from('\n')]);
+  let digits = String(body.length).length;
+  if (body.length + digits >= 10 ** digits) digits += 1;
+  return Buffer.concat([Buffer.from(String(body.length + digits), 'latin1'), body]);
+}
+
+/** Stands in for a name or link target that only a PAX record holds: a cut name could end in a slash, which readers may take for a directory. */
+const PAX_STAND_IN = Buffer.from('PaxHeader');
+
+/**
+ * The header blocks of one entry: the name and link target raw in the ustar fields when they fit (a name up to
+ * 100 bytes, or split at a slash into 155 + 100; a link target up to 100), otherwise in PAX `path`/`linkpath`
+ * records, preceded by `hdrcharset=BINARY` when their bytes are not UTF-8. POSIX requires PAX values to be UTF-8
+ * unless so marked; Python and libarchive honour the mark, Go's archive/tar (Docker, containerd, umoci) takes
+ * values as bytes in any case, and GNU tar 1.34, which does not know the keyword, says so on stderr but extracts
+ * the names byte for byte (test/emit/archive/names-as-bytes.host.test.ts): so the mark is kept, rather than GNU
+ * long-name records, which are not POSIX. Numbers
+ * that do not fit their octal field also go into PAX records. The data and its padding follow, from the caller.
+ */
+export function entryHeaderBlocks(entry: EncodedEntry): Buffer {
+  const split = splitUstarName(entry.name);
+  const link = entry.linkname ?? Buffer.alloc(0);
+  const linkFits = link.length <= 100;
+  const ustar = ustarBlock(entry, split?.name ?? PAX_STAND_IN, split?.prefix ?? Buffer.alloc(0), linkFits ? link : Buffer.alloc(0));
+  const records: Buffer[] = [];
+  const binary = (!split && !isUtf8(entry.name)) || (!linkFits && !isUtf8(link));
+  if (binary) records.push(paxRecord(Buffer.from('hdrcharset'), Buffer.from('BINARY')));
+  if (!split) records.push(paxRecord(Buffer.from('path'), entry.name));
+  if (!linkFits) records.push(paxRecord(Buffer.from('linkpath'), link));
+  for (const field of ustar.overflow) records.push(paxRecord(Buffer.from(field), Buffer.from(String(entry[field as 'uid' | 'gid' | 'size' | 'mtime']))));
+  for (const [key, value] of entry.records ?? []) records.push(paxRecord(key, value));
+  if (records.length === 0) return ustar.block;
+  const data = Buffer.concat(records);
+  const pax = ustarBlock({ name: PAX_STAND_IN, typeflag: PAX_TYPEFLAG, mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: entry.mtime }, PAX_STAND_IN, Buffer.alloc(0), Buffer.alloc(0));
+  return Buffer.concat([pax.block, data, Buffer.alloc(padded(data.length) - data.length), ustar.block]);
 }

@@ -2,10 +2,10 @@
  * Finding and decoding every header of a layer tar whose bytes are pushed in chunks, in the same pass that
  * hashes them (layer-scan-job.ts): each header says how much data follows, so the scan jumps over file
  * contents by offset arithmetic and only looks at header blocks. It checks each header (checksum, format,
- * size), applies PAX and GNU long-name records as tar-stream applies them (layers not in a host file are
- * streamed through tar-stream by layer-stream.ts, and the merge must not see the difference), and writes each
- * entry into batches (entry-batch.ts) for the merge. A header or record that straddles two chunks is carried
- * over.
+ * size), applies PAX and GNU long-name records as Go's archive/tar does (the engines extract layers with it), and
+ * writes each entry, its name and link target as bytes, into batches (entry-batch.ts) for the merge. A header or
+ * record that straddles two chunks is carried over. Layers that are not in a host file are streamed through the
+ * same scanner (layer-stream.ts), so every layer is read by one decoder.
  */
 import { DEV_MAJOR, DEV_MINOR, EntryBatchWriter, GID, MODE, MTIME, OFFSET, SIZE, TYPE, TYPE_CODE, UID, type EntryBatch } from './entry-batch';
 import {
@@ -15,13 +15,14 @@ import {
   EMPTY_BLOCK_SUM,
   headerChecksum,
   headerProblem,
+  isOldStyleDirectory,
   isPosixUstar,
   longNameRecord,
   nameFieldEnd,
   padded,
+  paxOverride,
   paxRecords,
   paxXattrs,
-  plainFileIsDirectory,
   tarNumber,
   TRUNCATED_TAR,
   wordsOf,
@@ -36,8 +37,8 @@ const FILE = TYPE_CODE.file;
 const DIR = TYPE_CODE.dir;
 
 /**
- * Type codes by typeflag byte; anything else (GNU sparse, volume labels…) is read as a regular file, as
- * tar-stream does. '0' and NUL are settled per header (an old tar marks directories by a trailing slash).
+ * Type codes by typeflag byte; anything else (GNU sparse, volume labels…) is read as a regular file, as Go's
+ * archive/tar and tar-stream do. NUL is settled per header (an old tar marks directories by a trailing slash).
  */
 const TYPE_BY_FLAG: (number | undefined)[] = [];
 TYPE_BY_FLAG[0x31] = TYPE_CODE.hardlink;
@@ -47,6 +48,15 @@ TYPE_BY_FLAG[0x34] = TYPE_CODE.block;
 TYPE_BY_FLAG[0x35] = DIR;
 TYPE_BY_FLAG[0x36] = TYPE_CODE.fifo;
 TYPE_BY_FLAG[0x37] = FILE;
+
+/**
+ * Whether an entry of typeflag `flag` has `size` bytes of data after its header. Go's archive/tar (which
+ * containerd and moby apply layers with) reads none for links, devices, directories and FIFOs even when the
+ * size field is not zero, and reads them for every other typeflag (an old-style NUL directory included).
+ */
+function hasData(flag: number): boolean {
+  return flag < 0x31 || flag > 0x36;
+}
 
 /** An extended record (typeflag x, g, L or K) whose data is being collected. */
 interface ExtendedRecord {
@@ -59,13 +69,6 @@ interface ExtendedRecord {
 function copyBytes(bytes: Uint8Array, from: number, to: number, target: Uint8Array, into: number): number {
   for (let i = from; i < to; i += 1) target[into++] = bytes[i];
   return into;
-}
-
-const encoder = new TextEncoder();
-
-/** Writes `text` as UTF-8 into `target` at `into`; returns where it ends. Only PAX and GNU long names come here. */
-function copyText(text: string, target: Uint8Array, into: number): number {
-  return into + encoder.encodeInto(text, target.subarray(into)).written;
 }
 
 /**
@@ -85,11 +88,11 @@ export class TarScanner {
   private carried = 0;
   private extended: ExtendedRecord | undefined;
   /** The PAX records in force for the next entry (the global ones merged in), and the global ones. */
-  private pax: Record<string, string> | undefined;
-  private globalPax: Record<string, string> | undefined;
-  /** GNU long name and long link target for the next entry. */
-  private longName: string | undefined;
-  private longLink: string | undefined;
+  private pax: Record<string, Buffer> | undefined;
+  private globalPax: Record<string, Buffer> | undefined;
+  /** GNU long name and long link target for the next entry, as bytes. */
+  private longName: Buffer | undefined;
+  private longLink: Buffer | undefined;
   private readonly batches: EntryBatchWriter;
 
   constructor(onBatch: (batch: EntryBatch) => void) {
@@ -171,36 +174,36 @@ export class TarScanner {
       return 0;
     }
     const pax = this.pax;
-    // An empty PAX size, path or linkpath is no override (tar-stream tests them for truthiness).
-    const entrySize = pax?.size ? parseInt(pax.size, 10) : size;
+    const paxSize = paxOverride(pax, 'size');
+    const entrySize = paxSize ? parseInt(paxSize.toString('latin1'), 10) : size;
     if (!(entrySize >= 0) || !Number.isSafeInteger(entrySize)) throw new Error(`not a tar (invalid size at byte ${position})`);
-    const type = this.addEntry(bytes, at, flag, entrySize, dataStart, pax);
+    this.addEntry(bytes, at, flag, entrySize, dataStart, pax);
     this.pax = this.longName = this.longLink = undefined;
-    // Go's archive/tar (which containerd and moby use to apply layers) reads no data for the types other than
-    // regular files even when the size field is not zero, so neither do we.
-    const dataSize = type === FILE ? entrySize : 0;
+    const dataSize = hasData(flag) ? entrySize : 0;
     this.dataEnd = dataStart + dataSize;
     return padded(dataSize);
   }
 
-  /** Writes the entry of the header at `at` into the batch; returns its type code. */
-  private addEntry(bytes: Buffer, at: number, flag: number, size: number, offset: number, pax: Record<string, string> | undefined): number {
+  /** Writes the entry of the header at `at` into the batch. */
+  private addEntry(bytes: Buffer, at: number, flag: number, size: number, offset: number, pax: Record<string, Buffer> | undefined): void {
     const posix = isPosixUstar(bytes, at);
     const nameEnd = nameFieldEnd(bytes, at);
-    const type = flag === 0 || flag === 0x30 ? (plainFileIsDirectory(bytes, at, nameEnd, posix) ? DIR : FILE) : (TYPE_BY_FLAG[flag] ?? FILE);
-    const longName = pax?.path || this.longName;
-    const longLink = pax?.linkpath || this.longLink;
+    // A PAX path replaces the ustar name and prefix entirely, and so does a GNU long name when there is no PAX
+    // path; likewise for the link target.
+    const longName = paxOverride(pax, 'path') ?? this.longName;
+    const longLink = paxOverride(pax, 'linkpath') ?? this.longLink;
     // The POSIX prefix field holds the leading directories of a name over 100 bytes.
     const prefixEnd = longName === undefined && posix && bytes[at + 345] !== 0 ? fieldEnd(bytes, at + 345, 155) : 0;
     const linkEnd = longLink === undefined ? fieldEnd(bytes, at + 157, 100) : 0;
     const textBytes =
-      (longName === undefined ? nameEnd - at + (prefixEnd > 0 ? prefixEnd - (at + 345) + 1 : 0) : Buffer.byteLength(longName)) +
-      (longLink === undefined ? linkEnd - (at + 157) : Buffer.byteLength(longLink));
+      (longName === undefined ? nameEnd - at + (prefixEnd > 0 ? prefixEnd - (at + 345) + 1 : 0) : longName.length) +
+      (longLink === undefined ? linkEnd - (at + 157) : longLink.length);
     const batches = this.batches;
     batches.reserve(textBytes);
     const text = batches.text();
     let end = batches.textEnd();
-    if (longName !== undefined) end = copyText(longName, text, end);
+    const nameStart = end;
+    if (longName !== undefined) end = copyBytes(longName, 0, longName.length, text, end);
     else {
       if (prefixEnd > 0) {
         end = copyBytes(bytes, at + 345, prefixEnd, text, end);
@@ -209,7 +212,8 @@ export class TarScanner {
       end = copyBytes(bytes, at, nameEnd, text, end);
     }
     const nameTextEnd = end;
-    if (longLink !== undefined) end = copyText(longLink, text, end);
+    const type = TYPE_BY_FLAG[flag] ?? (isOldStyleDirectory(flag, end > nameStart ? text[end - 1] : undefined) ? DIR : FILE);
+    if (longLink !== undefined) end = copyBytes(longLink, 0, longLink.length, text, end);
     else end = copyBytes(bytes, at + 157, linkEnd, text, end);
     const fields = batches.numbers();
     const index = batches.add(nameTextEnd, end, pax && paxXattrs(pax));
@@ -224,7 +228,6 @@ export class TarScanner {
       fields[index + DEV_MAJOR] = tarNumber(bytes, at + 329, 8);
       fields[index + DEV_MINOR] = tarNumber(bytes, at + 337, 8);
     }
-    return type;
   }
 
   private applyExtended(record: ExtendedRecord): void {

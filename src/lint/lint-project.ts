@@ -3,13 +3,11 @@
  * engine, or a build), or both. Obtains and analyzes the image, then runs `lint`. The CLI is a thin layer
  * over this; library users can call it the same way.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { analyzeLoadedImage } from '../analyze';
 import { parseDockerfile, type Dockerfile } from '../dockerfile';
 import { UsageError, isScratchifyError } from '../errors';
 import { openImage } from '../image';
+import { temporaryDirectory } from '../output';
 import { acquireImageArchive, type ImageRequest } from '../slim/acquire';
 import { checkImageMatchesTarget } from '../slim/slim';
 import { resolveStages, type StageGraph } from '../stages';
@@ -66,9 +64,10 @@ export async function lintProject(options: LintProjectOptions): Promise<LintResu
   if (options.dockerfile && !parsed) return lint(input);
 
   const acquire = { dockerfile: options.dockerfile, context: options.context, buildArgs: options.buildArgs, image: options.image, onProgress: options.onProgress };
-  const work = mkdtempSync(join(tmpdir(), 'scratchify-lint-'));
+  // Registered with the cleanup of src/output/, so a signal does not leave it behind.
+  const work = temporaryDirectory('scratchify-lint-');
   try {
-    const { location } = await acquireImageArchive(acquire, work, parsed);
+    const { location } = await acquireImageArchive(acquire, work.path, parsed);
     options.onProgress?.('reading the image');
     const image = await openImage(location);
     if (parsed && options.dockerfile) checkImageMatchesTarget(image.config, parsed.graph.stages[parsed.graph.target].contract, options.dockerfile.file);
@@ -80,7 +79,7 @@ export async function lintProject(options: LintProjectOptions): Promise<LintResu
     });
     return lint({ ...input, image: { source: imageName(options, location), analysis, tree: image.tree } });
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    work.remove();
   }
 }
 

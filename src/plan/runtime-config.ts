@@ -89,9 +89,9 @@ export async function runtimeConfig(analysis: Analysis, tree: FileTree, notes: s
       cmd = rewritten;
     }
   }
-  const env: [string, string][] = config.Env.map((assignment) => {
+  const env: [string, string | undefined][] = config.Env.map((assignment) => {
     const eq = assignment.indexOf('=');
-    return eq === -1 ? [assignment, ''] : [assignment.slice(0, eq), assignment.slice(eq + 1)];
+    return eq === -1 ? [assignment, undefined] : [assignment.slice(0, eq), assignment.slice(eq + 1)];
   });
   const health = config.Healthcheck;
   const result: RuntimeConfig = {

@@ -36,7 +36,8 @@ export interface CopyGroup {
 
 /** The runtime contract as Dockerfile instructions take it, in exec form where possible. */
 export interface RuntimeConfig {
-  env: [string, string][];
+  /** Name and value; no value when the image's entry has no `=` (which ENV cannot write). */
+  env: [string, string | undefined][];
   workdir?: string;
   user?: string;
   exposedPorts: string[];

@@ -2,29 +2,32 @@
  * The main job: Dockerfile (+ the image its target produces) → slim Dockerfile. Gets the image from an
  * archive, from the local engine by reference, or by building the target; analyzes it; plans; emits.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { analyzeLoadedImage, type Analysis } from '../analyze';
 import { parseDockerfile } from '../dockerfile';
-import { emitDockerfile } from '../emit/dockerfile';
-import { emitSelfContained } from '../emit/self-contained';
+import { emitDockerfile, emitSelfContained, visible } from '../emit/dockerfile';
 import { UsageError } from '../errors';
 import { openImage, type LoadedImage } from '../image';
 import { acquireImageArchive, NoEngineError, type AcquireOptions } from './acquire';
 import type { ImageConfig } from '../image/source';
 import { buildPlan, type SlimPlan } from '../plan';
+import { temporaryDirectory } from '../output';
 import { resolveStages, type RuntimeContract } from '../stages';
 
 export interface SlimOptions extends AcquireOptions {
   dockerfile: { text: string; file: string };
   target?: string;
   keep?: string[];
+  /**
+   * False when only the image archives are wanted: the Dockerfile is then not emitted, so a name it could not
+   * state exactly (a non-UTF-8 name) refuses nothing the archives can carry.
+   */
+  emitDockerfile?: boolean;
 }
 
 export type SlimOutcome = SlimResult | SelfContainedResult;
 
-/** Without an engine or archive: the self-contained form (see emit/self-contained.ts for the trade-off). */
+/** Without an engine or archive: the self-contained form (see emit/dockerfile/self-contained.ts for the trade-off). */
 export interface SelfContainedResult {
   form: 'self-contained';
   text: string;
@@ -32,13 +35,18 @@ export interface SelfContainedResult {
 
 export interface SlimResult {
   form: 'exact';
-  /** The emitted Dockerfile. */
-  text: string;
+  /** The emitted Dockerfile; undefined when `emitDockerfile` was false. */
+  text?: string;
   analysis: Analysis;
   plan: SlimPlan;
   image: LoadedImage;
   /** How the image was obtained, for messages and the header comment. */
   imageArgument?: string;
+  /**
+   * Removes the temporary directory `image` may be read from (an image saved or built by the engine lives there
+   * until then; it is removed at exit in any case). Call it once done with `image`.
+   */
+  close(): void;
 }
 
 /**
@@ -55,7 +63,8 @@ export function checkImageMatchesTarget(config: ImageConfig, contract: RuntimeCo
   for (const port of contract.exposedPorts) if (!config.ExposedPorts.includes(port)) problems.push(`EXPOSE ${port} missing`);
   for (const [key, value] of Object.entries(contract.labels)) if (config.Labels[key] !== value) problems.push(`LABEL ${key} differs`);
   if (problems.length > 0) {
-    throw new UsageError(`the image is not what this Dockerfile's target builds (${problems.slice(0, 3).join('; ')})`, { file });
+    // The values are the image's and the Dockerfile's: shown escaped, so the message stays one line.
+    throw new UsageError(`the image is not what this Dockerfile's target builds (${visible(problems.slice(0, 3).join('; '))})`, { file });
   }
 }
 
@@ -90,11 +99,13 @@ async function hasGnuCp(image: LoadedImage): Promise<boolean> {
 export async function slim(options: SlimOptions): Promise<SlimOutcome> {
   const { dockerfile } = parseDockerfile(options.dockerfile.text, { file: options.dockerfile.file });
   const graph = resolveStages(dockerfile, { target: options.target, buildArgs: options.buildArgs });
-  const work = mkdtempSync(join(tmpdir(), 'scratchify-slim-'));
+  // Registered with the cleanup of src/output/, so a signal does not leave it behind.
+  const work = temporaryDirectory('scratchify-slim-');
+  let handedOver = false;
   try {
     let obtained: { location: string; argument?: string };
     try {
-      obtained = await acquireImageArchive(options, work, { graph, dockerfile });
+      obtained = await acquireImageArchive(options, work.path, { graph, dockerfile });
     } catch (error) {
       if (!(error instanceof NoEngineError)) throw error;
       const stage = graph.stages[graph.target];
@@ -119,9 +130,10 @@ export async function slim(options: SlimOptions): Promise<SlimOutcome> {
     });
     const hasShell = hasSkeletonTools(image);
     const plan = await buildPlan(analysis, image.tree, { hasShell, hasCpParents: hasShell && (await hasGnuCp(image)) });
-    const text = emitDockerfile({ text: options.dockerfile.text, dockerfile, target: graph.target, plan, imageArgument: argument });
-    return { form: 'exact', text, analysis, plan, image, imageArgument: argument };
+    const text = options.emitDockerfile === false ? undefined : emitDockerfile({ text: options.dockerfile.text, dockerfile, target: graph.target, plan, imageArgument: argument });
+    handedOver = true;
+    return { form: 'exact', text, analysis, plan, image, imageArgument: argument, close: work.remove };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (!handedOver) work.remove();
   }
 }

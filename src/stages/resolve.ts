@@ -6,6 +6,8 @@
 import { posix } from 'node:path';
 import { DockerfileSyntaxError, UsageError } from '../errors';
 import type { CommandForm, Dockerfile, Instruction, Stage } from '../dockerfile';
+import { ExpansionBudget } from '../expand';
+import { PersistentList, PersistentMap } from './persistent-map';
 import { evaluateGlobalArgs, expandIn, expandWordsIn, platformArgs, Scope, type ExpandContext } from './scope';
 import type { CopyRecord, ResolvedStage, RuntimeContract, StageBase, StageDependency, StageGraph } from './types';
 
@@ -18,12 +20,40 @@ export interface ResolveOptions {
   platform?: string;
 }
 
-function emptyContract(): RuntimeContract {
-  return { env: {}, exposedPorts: [], volumes: [], labels: {}, onBuild: [] };
-}
+/** The fields of a runtime contract that are replaced whole, never grown. */
+type ContractScalars = Omit<RuntimeContract, 'env' | 'exposedPorts' | 'volumes' | 'labels' | 'onBuild'>;
 
-function cloneContract(contract: RuntimeContract): RuntimeContract {
-  return JSON.parse(JSON.stringify(contract)) as RuntimeContract;
+/**
+ * A stage's runtime contract while it is resolved. The growing parts are immutable collections, so a stage
+ * built FROM another starts from its parent's contract without copying it; `toContract` builds the plain
+ * object when someone asks for it.
+ */
+class ContractState {
+  constructor(
+    /** Kept in the order fields were first set, which is the order `toContract` gives them. */
+    public scalars: ContractScalars = {},
+    public env = PersistentMap.empty<string>(),
+    public labels = PersistentMap.empty<string>(),
+    public exposedPorts = PersistentMap.empty<true>(),
+    public volumes = PersistentMap.empty<true>(),
+    public onBuild = PersistentList.empty<string>(),
+  ) {}
+
+  inherit(): ContractState {
+    return new ContractState({ ...this.scalars }, this.env, this.labels, this.exposedPorts, this.volumes, this.onBuild);
+  }
+
+  toContract(): RuntimeContract {
+    return {
+      env: Object.fromEntries(this.env.entries()),
+      exposedPorts: this.exposedPorts.keys().sort(),
+      volumes: this.volumes.keys(),
+      labels: Object.fromEntries(this.labels.entries()),
+      onBuild: this.onBuild.toArray(),
+      // A copy, so that no two contracts share an array.
+      ...(JSON.parse(JSON.stringify(this.scalars)) as ContractScalars),
+    };
+  }
 }
 
 /** Exec form stays as written; shell form runs as `SHELL` (default `/bin/sh -c`) plus the script. */
@@ -37,20 +67,31 @@ function joinWorkdir(current: string | undefined, path: string): string {
   return joined.length > 1 ? joined.replace(/\/+$/, '') : joined;
 }
 
-/** How a `--from` value names a stage: an index, a name (case-insensitive), or else an image. */
-function lookupStage(reference: string, stages: Stage[]): number | undefined {
-  if (/^\d+$/.test(reference)) return Number(reference);
-  const lower = reference.toLowerCase();
-  return stages.find((stage) => stage.name === lower)?.index;
+/** The stages by name (lower-cased; the first of a repeated name), and how many there are. */
+interface StageNames {
+  byName: Map<string, number>;
+  count: number;
 }
 
-function dependencyOn(reference: string, via: StageDependency['via'], line: number, stages: Stage[], current: number, file?: string): StageDependency {
-  const index = lookupStage(reference, stages);
+function stageNames(stages: Stage[]): StageNames {
+  const byName = new Map<string, number>();
+  for (const stage of stages) if (stage.name !== undefined && !byName.has(stage.name)) byName.set(stage.name, stage.index);
+  return { byName, count: stages.length };
+}
+
+/** How a `--from` value names a stage: an index, a name (case-insensitive), or else an image. */
+function lookupStage(reference: string, names: StageNames): number | undefined {
+  if (/^\d+$/.test(reference)) return Number(reference);
+  return names.byName.get(reference.toLowerCase());
+}
+
+function dependencyOn(reference: string, via: StageDependency['via'], line: number, names: StageNames, current: number, file?: string): StageDependency {
+  const index = lookupStage(reference, names);
   if (index === undefined) return { via, image: reference, line };
   if (index >= current) {
     const what = /^\d+$/.test(reference) ? `stage index ${index}` : `stage "${reference}"`;
     throw new DockerfileSyntaxError(
-      index >= stages.length ? `invalid stage index ${index}` : `${what} needs to be defined before the current stage`,
+      index >= names.count ? `invalid stage index ${index}` : `${what} needs to be defined before the current stage`,
       { file, line, column: 1 },
     );
   }
@@ -59,8 +100,8 @@ function dependencyOn(reference: string, via: StageDependency['via'], line: numb
 
 interface StageState {
   scope: Scope;
-  contract: RuntimeContract;
-  copies: CopyRecord[];
+  contract: ContractState;
+  copies: PersistentList<CopyRecord>;
 }
 
 function applyInstruction(
@@ -71,7 +112,7 @@ function applyInstruction(
   globals: Map<string, string | undefined>,
   builtins: Record<string, string>,
 ): void {
-  const { scope, contract } = state;
+  const { scope, contract: { scalars: contract } } = state;
   const location = { line: instruction.range.startLine, column: instruction.range.startColumn };
   const expand = (word: string): string => expandIn(scope, word, context, location);
   switch (instruction.keyword) {
@@ -82,7 +123,7 @@ function applyInstruction(
         else if (arg.defaultValue !== undefined) value = expand(arg.defaultValue);
         else if (globals.has(arg.name)) value = globals.get(arg.name);
         else if (Object.prototype.hasOwnProperty.call(builtins, arg.name)) value = builtins[arg.name];
-        scope.args.set(arg.name, value);
+        scope.setArg(arg.name, value);
       }
       return;
     case 'ENV': {
@@ -90,13 +131,13 @@ function applyInstruction(
       // whole instruction, then applies it (`ENV a=1 b=$a` gives b the *old* a).
       const expanded = instruction.pairs.map((pair) => [expand(pair.key), expand(pair.value)] as const);
       for (const [key, value] of expanded) {
-        contract.env[key] = value;
-        scope.env.set(key, value);
+        state.contract.env = state.contract.env.set(key, value);
+        scope.setEnv(key, value);
       }
       return;
     }
     case 'LABEL':
-      for (const pair of instruction.pairs) contract.labels[expand(pair.key)] = expand(pair.value);
+      for (const pair of instruction.pairs) state.contract.labels = state.contract.labels.set(expand(pair.key), expand(pair.value));
       return;
     case 'COPY':
     case 'ADD': {
@@ -114,7 +155,7 @@ function applyInstruction(
       if (instruction.keyword === 'COPY' && instruction.from !== undefined) record.from = instruction.from;
       if (instruction.chown !== undefined) record.chown = expand(instruction.chown);
       if (instruction.chmod !== undefined) record.chmod = expand(instruction.chmod);
-      state.copies.push(record);
+      state.copies = state.copies.append(record);
       return;
     }
     case 'WORKDIR':
@@ -127,15 +168,11 @@ function applyInstruction(
       // BuildKit splits EXPOSE words after expansion (`EXPOSE $PORTS` with PORTS="80 443" is two ports).
       for (const expanded of instruction.ports.flatMap((port) => expandWordsIn(scope, port, context, location))) {
         const normalized = expanded.includes('/') ? expanded : `${expanded}/tcp`;
-        if (!contract.exposedPorts.includes(normalized)) contract.exposedPorts.push(normalized);
+        state.contract.exposedPorts = state.contract.exposedPorts.set(normalized, true);
       }
-      contract.exposedPorts.sort();
       return;
     case 'VOLUME':
-      for (const path of instruction.paths) {
-        const expanded = expand(path);
-        if (!contract.volumes.includes(expanded)) contract.volumes.push(expanded);
-      }
+      for (const path of instruction.paths) state.contract.volumes = state.contract.volumes.set(expand(path), true);
       return;
     case 'STOPSIGNAL':
       contract.stopSignal = expand(instruction.signal);
@@ -174,23 +211,23 @@ function applyInstruction(
       }
       return;
     case 'ONBUILD':
-      contract.onBuild.push(instruction.original.replace(/^\s*onbuild\s+/i, ''));
+      state.contract.onBuild = state.contract.onBuild.append(instruction.original.replace(/^\s*onbuild\s+/i, ''));
       return;
     default:
       return;
   }
 }
 
-function stageDependencies(stage: Stage, stages: Stage[], context: ExpandContext): StageDependency[] {
+function stageDependencies(stage: Stage, names: StageNames, context: ExpandContext): StageDependency[] {
   const dependencies: StageDependency[] = [];
   for (const instruction of stage.instructions) {
     if (instruction.keyword === 'COPY' && instruction.from !== undefined) {
-      dependencies.push(dependencyOn(instruction.from, 'copy', instruction.range.startLine, stages, stage.index, context.file));
+      dependencies.push(dependencyOn(instruction.from, 'copy', instruction.range.startLine, names, stage.index, context.file));
     }
     if (instruction.keyword === 'RUN') {
       for (const mount of instruction.mounts) {
         if (mount.from !== undefined) {
-          dependencies.push(dependencyOn(mount.from, 'mount', instruction.range.startLine, stages, stage.index, context.file));
+          dependencies.push(dependencyOn(mount.from, 'mount', instruction.range.startLine, names, stage.index, context.file));
         }
       }
     }
@@ -203,11 +240,12 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
   if (dockerfile.stages.length === 0) {
     throw new DockerfileSyntaxError('no build stage in the Dockerfile (a FROM instruction is required)', { file: dockerfile.file, line: 1, column: 1 });
   }
-  const context: ExpandContext = { escape: dockerfile.escape, file: dockerfile.file };
+  const context: ExpandContext = { escape: dockerfile.escape, file: dockerfile.file, budget: new ExpansionBudget() };
   const buildArgs = options.buildArgs ?? {};
   const builtins = platformArgs(options.platform);
   const globals = evaluateGlobalArgs(dockerfile.globalArgs, buildArgs, builtins, context);
-  const fromScope = new Scope(new Map([...Object.entries(builtins), ...globals]));
+  const fromScope = new Scope(PersistentMap.from([...Object.entries(builtins), ...globals]));
+  const names = stageNames(dockerfile.stages);
   const finalStates: StageState[] = [];
   const resolved: ResolvedStage[] = [];
 
@@ -219,29 +257,29 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
     if (baseName === '') {
       throw new DockerfileSyntaxError('base name (' + stage.from.image + ') should not be blank', { file: context.file, ...location });
     }
-    const parentIndex = dockerfile.stages.find((candidate) => candidate.index < stage.index && candidate.name === baseName.toLowerCase())?.index;
+    const named = names.byName.get(baseName.toLowerCase());
+    const parentIndex = named !== undefined && named < stage.index ? named : undefined;
     let base: StageBase;
     let state: StageState;
     if (parentIndex !== undefined) {
       base = { kind: 'stage', index: parentIndex };
       const parent = finalStates[parentIndex];
-      state = { scope: parent.scope.clone(), contract: cloneContract(parent.contract), copies: [...parent.copies] };
+      state = { scope: parent.scope.inherit(), contract: parent.contract.inherit(), copies: parent.copies };
     } else {
       base = baseName === 'scratch' ? { kind: 'scratch' } : { kind: 'image', reference: baseName };
-      const contract = emptyContract();
-      if (base.kind === 'image') contract.inheritsFrom = base.reference;
-      state = { scope: new Scope(), contract, copies: [] };
+      const contract = new ContractState(base.kind === 'image' ? { inheritsFrom: base.reference } : {});
+      state = { scope: new Scope(), contract, copies: PersistentList.empty() };
     }
     for (const instruction of stage.instructions) applyInstruction(instruction, state, context, buildArgs, globals, builtins);
     const dependencies: StageDependency[] = [];
     if (base.kind === 'stage') dependencies.push({ via: 'from', stage: base.index, line });
     else if (base.kind === 'image') dependencies.push({ via: 'from', image: base.reference, line });
-    dependencies.push(...stageDependencies(stage, dockerfile.stages, context));
+    dependencies.push(...stageDependencies(stage, names, context));
     finalStates.push(state);
-    resolved.push({ index: stage.index, name: stage.name, base, baseName, platform, dependencies, contract: state.contract, copies: state.copies, line });
+    resolved.push(resolvedStage({ index: stage.index, name: stage.name, base, baseName, platform, dependencies, line }, state));
   }
 
-  const target = selectTarget(dockerfile, options.target);
+  const target = selectTarget(dockerfile, names, options.target);
   const needed = neededStages(resolved, target);
   const neededSet = new Set(needed);
   const images = [...new Set(needed.flatMap((index) => resolved[index].dependencies.flatMap((d) => (d.image ? [d.image] : []))))];
@@ -254,27 +292,60 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
   };
 }
 
-function selectTarget(dockerfile: Dockerfile, target: string | undefined): number {
+/**
+ * The resolved stage, its contract and copies built on first use: stages in a long FROM chain share their
+ * state, and giving every one of them its own plain copy up front would be quadratic.
+ */
+function resolvedStage(fields: Omit<ResolvedStage, 'contract' | 'copies'>, state: StageState): ResolvedStage {
+  const { line, ...before } = fields;
+  let contract: RuntimeContract | undefined;
+  let copies: CopyRecord[] | undefined;
+  const stage = { ...before } as ResolvedStage;
+  Object.defineProperty(stage, 'contract', { enumerable: true, get: () => (contract ??= state.contract.toContract()) });
+  Object.defineProperty(stage, 'copies', { enumerable: true, get: () => (copies ??= state.copies.toArray()) });
+  stage.line = line;
+  return stage;
+}
+
+/** Stage names shown in a "could not be found" message; a file with thousands of stages gets a shortened list. */
+const LISTED_STAGE_NAMES = 20;
+
+function selectTarget(dockerfile: Dockerfile, stages: StageNames, target: string | undefined): number {
   if (target === undefined) return dockerfile.stages.length - 1;
-  const index = lookupStage(target, dockerfile.stages);
+  const index = lookupStage(target, stages);
   if (index === undefined || index >= dockerfile.stages.length) {
     const names = dockerfile.stages.flatMap((stage) => (stage.name ? [stage.name] : []));
-    const known = names.length > 0 ? ` (stages: ${names.join(', ')})` : '';
+    const listed = names.length > LISTED_STAGE_NAMES ? [...names.slice(0, LISTED_STAGE_NAMES), `… ${names.length - LISTED_STAGE_NAMES} more`] : names;
+    const known = names.length > 0 ? ` (stages: ${listed.join(', ')})` : '';
     throw new UsageError(`target stage "${target}" could not be found${known}`, { file: dockerfile.file });
   }
   return index;
 }
 
-/** Depth-first over the edges from the target: dependencies first, each stage once. */
+/**
+ * Depth-first over the edges from the target: dependencies first, each stage once. The walk keeps its own
+ * stack, as a chain of thousands of stages would overflow the call stack.
+ */
 function neededStages(stages: ResolvedStage[], target: number): number[] {
   const order: number[] = [];
-  const visited = new Set<number>();
-  const visit = (index: number): void => {
-    if (visited.has(index)) return;
-    visited.add(index);
-    for (const dependency of stages[index].dependencies) if (dependency.stage !== undefined) visit(dependency.stage);
-    order.push(index);
-  };
-  visit(target);
+  const visited = new Set<number>([target]);
+  // Each entry: a stage, and how many of its dependencies have been looked at.
+  const pending: [number, number][] = [[target, 0]];
+  while (pending.length > 0) {
+    const top = pending[pending.length - 1];
+    const [index, next] = top;
+    const dependencies = stages[index].dependencies;
+    if (next === dependencies.length) {
+      pending.pop();
+      order.push(index);
+      continue;
+    }
+    top[1] = next + 1;
+    const dependency = dependencies[next].stage;
+    if (dependency !== undefined && !visited.has(dependency)) {
+      visited.add(dependency);
+      pending.push([dependency, 0]);
+    }
+  }
   return order;
 }

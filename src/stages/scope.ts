@@ -7,8 +7,9 @@
  * - a stage built FROM another stage inherits that stage's ARGs and ENVs.
  */
 import { ExpansionError, type SourceLocation } from '../errors';
-import { createExpansionEnv, expandWord, expandWords, type ExpansionEnv } from '../expand';
+import { expandWord, expandWords, type ExpansionBudget, type ExpansionEnv } from '../expand';
 import type { ArgInstruction, EscapeChar } from '../dockerfile';
+import { PersistentMap } from './persistent-map';
 
 /** The platform ARGs BuildKit predefines, for a build on and for this machine's platform. */
 export function platformArgs(platform = defaultPlatform()): Record<string, string> {
@@ -29,31 +30,46 @@ export function defaultPlatform(): string {
 }
 
 /**
- * The variables in force at one point of a stage. `args` and `env` are kept apart because ENV wins over
- * ARG and only ENV reaches the image config.
+ * The variables in force at one point of a stage, and the environment its words are expanded against:
+ * ENV wins over ARG, and an ARG declared without a value is not set. `args` and `env` are kept apart
+ * because only ENV reaches the image config. Both are immutable maps, so a stage built FROM another
+ * inherits its scope without copying it.
  */
-export class Scope {
+export class Scope implements ExpansionEnv {
   constructor(
-    readonly args: Map<string, string | undefined> = new Map(),
-    readonly env: Map<string, string> = new Map(),
+    private args: PersistentMap<string | undefined> = PersistentMap.empty(),
+    private env: PersistentMap<string> = PersistentMap.empty(),
   ) {}
 
-  clone(): Scope {
-    return new Scope(new Map(this.args), new Map(this.env));
+  setArg(name: string, value: string | undefined): void {
+    this.args = this.args.set(name, value);
   }
 
-  /** The environment words are expanded against: declared ARGs with a value, then ENV over them. */
-  expansionEnv(): ExpansionEnv {
-    const pairs: [string, string][] = [];
-    for (const [name, value] of this.args) if (value !== undefined) pairs.push([name, value]);
-    for (const [name, value] of this.env) pairs.push([name, value]);
-    return createExpansionEnv(pairs);
+  setEnv(name: string, value: string): void {
+    this.env = this.env.set(name, value);
+  }
+
+  /** A scope that starts where this one is now; changes to either do not reach the other. */
+  inherit(): Scope {
+    return new Scope(this.args, this.env);
+  }
+
+  get(name: string): string | undefined {
+    return this.env.get(name) ?? this.args.get(name);
+  }
+
+  names(): string[] {
+    const names = new Set(this.args.entries().flatMap(([name, value]) => (value === undefined ? [] : [name])));
+    for (const name of this.env.keys()) names.add(name);
+    return [...names];
   }
 }
 
 export interface ExpandContext {
   escape: EscapeChar;
   file?: string;
+  /** One budget for every word of the Dockerfile, so the expansion limits hold for the file. */
+  budget: ExpansionBudget;
 }
 
 function located<T>(context: ExpandContext, location: SourceLocation, expansion: () => T): T {
@@ -66,14 +82,13 @@ function located<T>(context: ExpandContext, location: SourceLocation, expansion:
 }
 
 /** One word expanded as BuildKit's ProcessWord (no field splitting), errors located at the instruction. */
-export function expandIn(scope: Scope | ExpansionEnv, word: string, context: ExpandContext, location: SourceLocation): string {
-  const env = scope instanceof Scope ? scope.expansionEnv() : scope;
-  return located(context, location, () => expandWord(word, env, { escape: context.escape }));
+export function expandIn(env: ExpansionEnv, word: string, context: ExpandContext, location: SourceLocation): string {
+  return located(context, location, () => expandWord(word, env, { escape: context.escape, budget: context.budget }));
 }
 
 /** A word expanded and split into fields as BuildKit's ProcessWords. */
-export function expandWordsIn(scope: Scope, word: string, context: ExpandContext, location: SourceLocation): string[] {
-  return located(context, location, () => expandWords(word, scope.expansionEnv(), { escape: context.escape }));
+export function expandWordsIn(env: ExpansionEnv, word: string, context: ExpandContext, location: SourceLocation): string[] {
+  return located(context, location, () => expandWords(word, env, { escape: context.escape, budget: context.budget }));
 }
 
 /** Global ARGs in order, each default expanded with those before it; build args override. */
@@ -84,12 +99,13 @@ export function evaluateGlobalArgs(
   context: ExpandContext,
 ): Map<string, string | undefined> {
   const values = new Map<string, string | undefined>();
+  // The earlier globals that have a value, over the platform ARGs.
+  const env: ExpansionEnv = {
+    get: (name) => values.get(name) ?? (Object.prototype.hasOwnProperty.call(builtins, name) ? builtins[name] : undefined),
+    names: () => [...new Set([...Object.keys(builtins), ...[...values].flatMap(([name, value]) => (value === undefined ? [] : [name]))])],
+  };
   for (const instruction of globals) {
     for (const arg of instruction.args) {
-      const env = createExpansionEnv([
-        ...Object.entries(builtins),
-        ...[...values].filter((entry): entry is [string, string] => entry[1] !== undefined),
-      ]);
       const location = { line: instruction.range.startLine, column: instruction.range.startColumn };
       const fallback = arg.defaultValue === undefined ? undefined : expandIn(env, arg.defaultValue, context, location);
       values.set(arg.name, Object.prototype.hasOwnProperty.call(buildArgs, arg.name) ? buildArgs[arg.name] : fallback);

@@ -2,7 +2,9 @@
  * The merged file system of an image: every layer applied in order, whiteouts and opaque directories
  * honoured. This is what the analyzer reads; it never knows which image source produced it.
  *
- * Paths are absolute, normalized image paths ("/usr/bin/env"), never host paths.
+ * Paths are absolute, normalized image paths ("/usr/bin/env"), never host paths. Names in an image are bytes:
+ * they are held as strings by src/image/name-bytes.ts's rule (valid UTF-8 as text, any other byte as the lone
+ * surrogate U+DC80..U+DCFF), which `nameBytes` turns back into the exact bytes.
  */
 
 import type { LayerWaste } from './layer-waste';
@@ -27,7 +29,7 @@ export interface FileEntry {
   layer: number;
   /** Other paths in the merged tree that share this file's content (tar hardlinks), sorted; absent when none. */
   hardlinks?: string[];
-  /** Extended attributes from PAX `SCHILY.xattr.*` records (e.g. `security.capability`), values as stored. */
+  /** Extended attributes from PAX `SCHILY.xattr.*` records (e.g. `security.capability`); values are bytes, held as names are. */
   xattrs?: Record<string, string>;
   /** Device numbers of char/block nodes (kept as metadata only). */
   devMajor?: number;

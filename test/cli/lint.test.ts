@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli';
 import { configFor, dockerLegacyArchive, layer } from '../image/image-builder';
+import { debianProgram } from '../support/debian-binaries';
 
 const FAT = [
   'FROM debian:12',
@@ -107,7 +108,7 @@ describe('scratchify lint', () => {
 
   it('gates an image on unneeded bytes (--max-waste-percent) and reports the slim size', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scratchify-lint-image-'));
-    const layers = [await layer([{ name: 'app', content: Buffer.from(readFileSync('/usr/bin/true')), mode: 0o755 }, { name: 'usr/share/doc/big.txt', content: 'x'.repeat(200_000) }])];
+    const layers = [await layer([{ name: 'app', content: debianProgram(), mode: 0o755 }, { name: 'usr/share/doc/big.txt', content: 'x'.repeat(200_000) }])];
     const archive = join(dir, 'image.tar');
     writeFileSync(archive, await dockerLegacyArchive(layers, configFor(layers, { Entrypoint: ['/app'] })));
     const passing = await runCli(['lint', '--image-archive', archive, '--format', 'json']);

@@ -2,13 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dumpSyntaxTree, parseSyntax } from '../../src/dockerfile';
 import { DockerfileSyntaxError } from '../../src/errors';
-import { requireConformanceDir } from '../support/conformance';
+import { describeWithConformanceData } from '../support/conformance';
 
-const root = requireConformanceDir();
-const positive = readdirSync(join(root, 'testfiles')).sort();
-const negative = readdirSync(join(root, 'testfiles-negative')).sort();
+describeWithConformanceData('BuildKit parser golden files', (root) => {
+  const positive = readdirSync(join(root, 'testfiles')).sort();
+  const negative = readdirSync(join(root, 'testfiles-negative')).sort();
 
-describe('BuildKit parser golden files', () => {
   it('has the full corpus', () => {
     expect(positive.length).toBeGreaterThanOrEqual(33);
     expect(negative.length).toBeGreaterThanOrEqual(4);

@@ -26,6 +26,15 @@ install_packages() {
   [ -x /usr/bin/lddtree ] || need+=(pax-utils)
   /usr/bin/python3 -c 'import elftools' 2>/dev/null || need+=(python3-pyelftools)
   command -v buildah >/dev/null || need+=(buildah)
+  # The host tier (*.host.test.ts): gcc builds its test programs (static ones need libc6-dev), readelf is an
+  # oracle, and these programs are read as ELF files.
+  command -v gcc >/dev/null || need+=(gcc)
+  [ -e /usr/lib/x86_64-linux-gnu/libc.a ] || need+=(libc6-dev)
+  command -v readelf >/dev/null || need+=(binutils)
+  command -v ssh >/dev/null || need+=(openssh-client)
+  command -v git >/dev/null || need+=(git)
+  command -v curl >/dev/null || need+=(curl)
+  command -v openssl >/dev/null || need+=(openssl)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]}"
     apt-get update -qq

@@ -101,6 +101,7 @@ describeWithDocker('scratchify slim on every sample', () => {
       const text = readFileSync(join(context, 'Dockerfile'), 'utf8');
       const result = await slim({ dockerfile: { text, file: join(context, 'Dockerfile') }, image: { kind: 'archive', path: archive } });
       if (result.form !== 'exact') throw new Error('expected the exact form from an image archive');
+      if (result.text === undefined) throw new Error('expected the emitted Dockerfile');
       const slimFile = join(work, `${name}.Dockerfile`);
       writeFileSync(slimFile, result.text);
 
@@ -157,6 +158,7 @@ describeWithDocker('scratchify slim on every sample', () => {
       // The no-engine form: the same Dockerfile slimmed as if no engine were there, built and probed here.
       const selfContained = await slim({ dockerfile: { text, file: join(context, 'Dockerfile') }, image: { kind: 'auto' }, engine: null });
       expect(selfContained.form).toBe('self-contained');
+      if (selfContained.form !== 'self-contained') throw new Error('expected the self-contained form without an engine');
       const selfContainedFile = join(work, `${name}.self-contained.Dockerfile`);
       writeFileSync(selfContainedFile, selfContained.text);
       const collected = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}:self-contained`), { dockerfile: selfContainedFile });
@@ -176,4 +178,4 @@ describeWithDocker('scratchify slim on every sample', () => {
     },
     20 * 60_000,
   );
-});
+}, { hostTools: ['buildah'] });

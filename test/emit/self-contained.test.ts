@@ -1,5 +1,5 @@
 import { parseDockerfile } from '../../src/dockerfile';
-import { emitSelfContained } from '../../src/emit/self-contained';
+import { emitSelfContained } from '../../src/emit/dockerfile';
 import { resolveStages } from '../../src/stages';
 
 const original = [
@@ -33,7 +33,8 @@ describe('the self-contained form', () => {
     const { inheritsFrom, ...expected } = before.stages[before.target].contract;
     expect(inheritsFrom).toBe('debian:bookworm-slim');
     expect(graph.stages[graph.target].contract).toEqual(expected);
-    expect(text).toMatch(/keep_path \/srv\/app\\n/); // the script is a JSON string in RUN
+    // The copied application is an argument of the collector's RUN, not part of its script.
+    expect(text).toMatch(/\n {5}"path", "\/srv\/app", \\\n/);
   });
 
   it('refuses a target that sets neither ENTRYPOINT nor CMD', () => {

@@ -1,11 +1,9 @@
 import { ExpansionError } from '../../src/errors';
 import { envFromAssignments, expandWord, expandWords } from '../../src/expand';
-import { requireConformanceDir } from '../support/conformance';
+import { describeWithConformanceData } from '../support/conformance';
 import { ENV_VAR_TEST_ENV, readEnvVarVectors, readWordsVectors } from './buildkit-vectors';
 
-const dir = requireConformanceDir();
-
-describe('BuildKit envVarTest (ProcessWord)', () => {
+describeWithConformanceData('BuildKit envVarTest (ProcessWord)', (dir) => {
   // A vectors hold on every platform; W vectors describe Windows, where names compare case-insensitively.
   const vectors = readEnvVarVectors(dir).filter((vector) => vector.platform !== 'W');
   const env = envFromAssignments(ENV_VAR_TEST_ENV);
@@ -26,7 +24,7 @@ describe('BuildKit envVarTest (ProcessWord)', () => {
   );
 });
 
-describe('BuildKit wordsTest (ProcessWords)', () => {
+describeWithConformanceData('BuildKit wordsTest (ProcessWords)', (dir) => {
   const vectors = readWordsVectors(dir);
 
   it('reads every case from the file', () => {

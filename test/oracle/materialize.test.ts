@@ -67,7 +67,7 @@ describe('materialize', () => {
     const alone = tmp('hardlink-alone');
     const report = await materialize(tree, alone, { paths: [link.path] });
     expect(report.files).toBe(1);
-    expect(readFileSync(join(alone, 'usr/bin/env-link'))).toEqual(readFileSync('/usr/bin/env'));
+    expect(readFileSync(join(alone, 'usr/bin/env-link'))).toEqual(readFileSync(join(source.root, 'usr/bin/env')));
   });
 
   test.each(['relative/path', '/a/../../etc/passwd', '/a/./b', '/a//b', '/a/b/', '/a\0b'])('refuses the image path %j', (path) => {

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { describeGated } from './gate';
 
 /**
  * Where BuildKit's conformance data lives (testfiles, testfiles-negative, envVarTest, wordsTest; see the
@@ -22,16 +23,22 @@ export function conformanceDir(): string | undefined {
 }
 
 /**
- * The conformance folder; throws when it is missing so that conformance tests fail instead of passing
- * vacuously (under CI=true and everywhere else).
+ * `describe` for suites over the conformance data: `fn` gets its folder. Without the data the suite fails under
+ * CI=true and is skipped elsewhere (test/support/gate.ts), so that conformance tests never pass vacuously.
  */
-export function requireConformanceDir(): string {
+export function describeWithConformanceData(name: string, fn: (dir: string) => void): void {
   const dir = conformanceDir();
-  if (dir === undefined) {
-    throw new Error(
-      `BuildKit conformance data not found at ${candidateDir()}. Set ${ENV_VARIABLE} to the folder holding ` +
-        'testfiles/, envVarTest and wordsTest, or check out shared/ next to the repository.',
-    );
+  if (dir !== undefined) {
+    describeGated('fast', undefined, name, () => fn(dir));
+    return;
   }
-  return dir;
+  const missing = {
+    reason: `BuildKit's conformance data is not at ${candidateDir()}`,
+    remedy: `Set ${ENV_VARIABLE} to the folder holding testfiles/, envVarTest and wordsTest, or check out shared/ beside the repository.`,
+  };
+  describeGated('fast', missing, name, () => {
+    test('reads the conformance data', () => {
+      throw new Error(missing.reason);
+    });
+  });
 }

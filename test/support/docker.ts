@@ -8,6 +8,8 @@
  */
 import { execFile, execFileSync } from 'child_process';
 import { randomBytes } from 'crypto';
+import { ENGINE_SETUP, describeGated, type Missing } from './gate';
+import { hostToolsMissing } from './host-tools';
 
 /** The Docker client binary; `SCRATCHIFY_DOCKER` overrides it for machines that keep it elsewhere. */
 export const DOCKER_CLIENT = process.env.SCRATCHIFY_DOCKER ?? '/usr/bin/docker';
@@ -15,66 +17,68 @@ export const DOCKER_CLIENT = process.env.SCRATCHIFY_DOCKER ?? '/usr/bin/docker';
 /** Environment for every client call: BuildKit on, so multi-stage builds skip unused stages like users see. */
 const DOCKER_ENV: NodeJS.ProcessEnv = { ...process.env, DOCKER_BUILDKIT: '1' };
 
+/** The base images every sample builds on; test/e2e/engine.sh makes them offline, since no registry is reachable. */
+export const BASE_IMAGES = ['debian:bookworm', 'debian:bookworm-slim'] as const;
+
 /** What the engine check found: either a working engine (with its version) or why it is not usable. */
 export type EngineStatus = { available: true; serverVersion: string } | { available: false; reason: string };
 
 let cachedStatus: EngineStatus | undefined;
 
 /**
- * Whether a Docker Engine answers through {@link DOCKER_CLIENT}. Synchronous on purpose: jest decides at
- * collection time whether a suite runs, before any async hook. The answer is cached for the process.
+ * Whether a Docker Engine answers through {@link DOCKER_CLIENT} and has the {@link BASE_IMAGES}. Without them a
+ * build would try to pull them from a registry for minutes before failing, so their absence counts as no engine.
+ * Synchronous on purpose: jest decides at collection time whether a suite runs, before any async hook. The answer
+ * is cached for the process.
  */
 export function engineStatus(): EngineStatus {
-  if (cachedStatus) return cachedStatus;
-  try {
-    const serverVersion = execFileSync(DOCKER_CLIENT, ['info', '--format', '{{.ServerVersion}}'], {
-      env: DOCKER_ENV,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 20_000,
-    }).trim();
-    cachedStatus = serverVersion
-      ? { available: true, serverVersion }
-      : { available: false, reason: `${DOCKER_CLIENT} info reported no server version` };
-  } catch (error) {
-    const stderr = (error as { stderr?: Buffer | string }).stderr?.toString().trim();
-    cachedStatus = { available: false, reason: stderr || (error as Error).message };
-  }
+  cachedStatus ??= checkEngine();
   return cachedStatus;
 }
 
-let skipNoticePrinted = false;
+/** {@link engineStatus} of the engine behind `client`, uncached. */
+export function checkEngine(client: string = DOCKER_CLIENT): EngineStatus {
+  const call = (args: string[]): string =>
+    execFileSync(client, args, { env: DOCKER_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+  const why = (error: unknown): string => (error as { stderr?: Buffer | string }).stderr?.toString().trim() || (error as Error).message;
+  let serverVersion: string;
+  try {
+    serverVersion = call(['info', '--format', '{{.ServerVersion}}']).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { available: false, reason: `no Docker client at ${client}` };
+    return { available: false, reason: `no Docker Engine answers through ${client} (${why(error)})` };
+  }
+  if (!serverVersion) return { available: false, reason: `${client} info reported no server version` };
+  const missing = BASE_IMAGES.filter((image) => {
+    try {
+      call(['image', 'inspect', '--format', '{{.Id}}', image]);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length > 0) {
+    return { available: false, reason: `the Docker Engine ${serverVersion} lacks the offline base image${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` };
+  }
+  return { available: true, serverVersion };
+}
+
+/** Options for {@link describeWithDocker}. */
+export interface DockerSuiteOptions {
+  /** Host tools the suite runs besides the engine (buildah, skopeo…), as for `describeWithHostTools`. */
+  hostTools?: readonly string[];
+}
 
 /**
- * `describe` for suites that need the real engine.
- *
- * - Engine answers: the suite runs as written.
- * - Engine missing and `CI=true`: the suite fails with one test that says why, so CI can never go green by
- *   silently skipping the end-to-end tests.
- * - Engine missing elsewhere (a developer laptop): the suite is skipped, with a notice printed once.
+ * `describe` for suites that need the real engine with the base images (and `options.hostTools`): runs when they
+ * are there; otherwise fails under `CI=true` and is skipped with a notice elsewhere (test/support/gate.ts).
  */
-export function describeWithDocker(name: string, fn: () => void): void {
+export function describeWithDocker(name: string, fn: () => void, options: DockerSuiteOptions = {}): void {
   const status = engineStatus();
-  if (status.available) {
-    describe(name, fn);
-    return;
-  }
-  const message =
-    `No Docker Engine answers through ${DOCKER_CLIENT} (${status.reason}). ` +
-    'Run `bash test/e2e/engine.sh` as root to install and start one.';
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      test('needs a Docker Engine', () => {
-        throw new Error(`${message} CI=true, so end-to-end tests may not be skipped.`);
-      });
-    });
-    return;
-  }
-  if (!skipNoticePrinted) {
-    skipNoticePrinted = true;
-    process.stderr.write(`[scratchify e2e] skipping Docker suites: ${message}\n`);
-  }
-  describe.skip(name, fn);
+  const missing: Missing | undefined = status.available
+    ? hostToolsMissing(options.hostTools ?? [])
+    : { reason: status.reason, remedy: ENGINE_SETUP };
+  describeGated('e2e', missing, name, fn);
 }
 
 /** The outcome of one client call. */

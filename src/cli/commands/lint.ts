@@ -4,13 +4,13 @@ import { dirname } from 'node:path';
 import { UsageError } from '../../errors';
 import { findConfigFile, loadConfig, parseByteSize, parsePercent, isSeverity, type LintConfig } from '../../lint/config';
 import { FORMATS, formatResult, type FormatName } from '../../lint/formatters';
-import { lintProject } from '../../lint/lint-project';
+import { lintProject, type LintProjectOptions } from '../../lint/lint-project';
 import { lintExitCode } from '../../lint/linter';
 import { ALL_RULES } from '../../lint/rules';
-import { SEVERITIES, type Severity } from '../../lint/types';
+import { SEVERITIES, type LintResult, type Severity } from '../../lint/types';
 import { VERSION } from '../../version';
+import { OutputSet, type StagedOutput } from '../../output';
 import { imageSource, parseBuildArgs, readDockerfile, type ImageSourceOptions } from '../inputs';
-import { writeFileAtomic } from '../output';
 import { createProgress } from '../progress';
 
 export interface LintCommandOptions extends ImageSourceOptions {
@@ -54,7 +54,7 @@ function listRules(): string {
   return ALL_RULES.map(({ meta }) => `${meta.id.padEnd(width)}  ${meta.kind.padEnd(10)}  ${meta.severity.padEnd(7)}  ${meta.description}`).join('\n') + '\n';
 }
 
-/** Runs lint; returns what goes to stdout and the exit code. */
+/** Runs lint; returns what goes to stdout and the exit code. The report is checked first and written whole (src/output/). */
 export async function runLint(dockerfilePath: string | undefined, options: LintCommandOptions): Promise<{ output: string; code: number }> {
   if (options.listRules) return { output: listRules(), code: 0 };
   const format = formatName(options.format);
@@ -70,29 +70,34 @@ export async function runLint(dockerfilePath: string | undefined, options: LintC
   const threshold = failOn(options.failOn, config);
   const context = options.context ?? (dockerfile && dockerfile.file !== '<stdin>' ? dirname(dockerfile.file) : undefined);
 
-  const progress = createProgress(image !== undefined && format === 'text' ? undefined : false);
-  if (image) progress.start('linting');
-  let result;
+  const outputs = OutputSet.open([{ option: '-o', path: options.output ?? '-', stdout: true }]);
   try {
-    result = await lintProject({
-      dockerfile,
-      image,
-      context,
+    const result = await lintWithProgress(options, { dockerfile, image, context, config, thresholds: { maxWastePercent, maxWasteBytes } }, format);
+    const color = format === 'text' && (options.output ?? '-') === '-' && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !process.env.CI;
+    const sources = dockerfile ? new Map([[dockerfile.file, dockerfile.text]]) : undefined;
+    (outputs.get('-o') as StagedOutput).write(formatResult(format, result, { color, cwd: process.cwd(), toolVersion: VERSION, sources }));
+    return { output: outputs.commit().toString(), code: lintExitCode(result, threshold) };
+  } finally {
+    outputs.discard();
+  }
+}
+
+/** `lintProject`, with a spinner when an image is analyzed for the text format on a terminal. */
+async function lintWithProgress(options: LintCommandOptions, project: LintProjectOptions, format: FormatName): Promise<LintResult> {
+  const progress = createProgress(project.image !== undefined && format === 'text' ? undefined : false);
+  if (project.image) progress.start('linting');
+  try {
+    const result = await lintProject({
+      ...project,
       target: options.target,
       buildArgs: parseBuildArgs(options.buildArg),
       keep: options.keep,
-      config,
-      thresholds: { maxWastePercent, maxWasteBytes },
       onProgress: (message) => progress.start(message),
     });
     progress.succeed('linted');
+    return result;
   } catch (error) {
     progress.fail();
     throw error;
   }
-  const color = format === 'text' && !options.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !process.env.CI;
-  const sources = dockerfile ? new Map([[dockerfile.file, dockerfile.text]]) : undefined;
-  const text = formatResult(format, result, { color, cwd: process.cwd(), toolVersion: VERSION, sources });
-  if (options.output) writeFileAtomic(options.output, text);
-  return { output: options.output ? '' : text, code: lintExitCode(result, threshold) };
 }

@@ -1,10 +1,11 @@
 /** `scratchify slim`: write the FROM-scratch Dockerfile (and, on request, the slim image itself). */
 import { UsageError } from '../../errors';
-import { writeImageArchive } from '../../emit/image-archive';
+import { produceImageArchive } from '../../emit/image-archive';
 import { analysisJson } from '../../format/analysis-json';
+import { printable } from '../../format/printable';
+import { OutputSet, type OutputTarget, type StagedOutput } from '../../output';
 import { slim } from '../../slim';
 import { imageSource, parseBuildArgs, readDockerfile, type ImageSourceOptions } from '../inputs';
-import { writeFileAtomic } from '../output';
 import { createProgress } from '../progress';
 
 export interface SlimCommandOptions extends ImageSourceOptions {
@@ -19,11 +20,33 @@ export interface SlimCommandOptions extends ImageSourceOptions {
   tag?: string;
 }
 
-/** Runs slim; returns what goes to stdout (the Dockerfile when no -o is given). */
+/** True when only image archives were asked for: then no Dockerfile is written (or printed). */
+function archivesOnly(options: SlimCommandOptions): boolean {
+  return options.output === undefined && (options.ociArchive !== undefined || options.dockerArchive !== undefined);
+}
+
+/**
+ * The files slim writes: the Dockerfile (standard output without `-o`, or with `-o -`; not at all when only
+ * archives are asked for), the report, the archives.
+ */
+function outputTargets(options: SlimCommandOptions): OutputTarget[] {
+  const targets: OutputTarget[] = archivesOnly(options) ? [] : [{ option: '-o', path: options.output ?? '-', stdout: true }];
+  if (options.report !== undefined) targets.push({ option: '--report', path: options.report, stdout: true });
+  if (options.ociArchive !== undefined) targets.push({ option: '--oci-archive', path: options.ociArchive });
+  if (options.dockerArchive !== undefined) targets.push({ option: '--docker-archive', path: options.dockerArchive });
+  return targets;
+}
+
+/**
+ * Runs slim; returns what goes to standard output. Every output is checked before the work starts and
+ * written only when all of them are complete (src/output/).
+ */
 export async function runSlim(dockerfilePath: string, options: SlimCommandOptions): Promise<string> {
   const input = readDockerfile(dockerfilePath);
+  const outputs = OutputSet.open(outputTargets(options));
   const progress = createProgress();
   progress.start('slimming');
+  let release: (() => void) | undefined;
   try {
     const result = await slim({
       dockerfile: input,
@@ -32,32 +55,39 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       buildArgs: parseBuildArgs(options.buildArg),
       keep: options.keep,
       image: imageSource(options) ?? { kind: 'auto' },
+      emitDockerfile: !archivesOnly(options),
       onProgress: (message) => progress.start(message),
     });
     if (result.form === 'self-contained') {
       if (options.ociArchive || options.dockerArchive) throw new UsageError('--oci-archive and --docker-archive need an analyzed image; no container engine was found and no --image-archive given');
       if (options.report) throw new UsageError('--report needs an analyzed image; no container engine was found and no --image-archive given');
-      if (options.output) writeFileAtomic(options.output, result.text);
+      (outputs.get('-o') as StagedOutput).write(result.text);
+      const stdout = outputs.commit();
       progress.succeed();
       process.stderr.write('scratchify: no container engine found: wrote the self-contained form, which decides what to keep while it builds (see README, "Without an engine")\n');
-      return options.output ? '' : result.text;
+      return stdout.toString();
     }
-    // Outputs are written only after everything succeeded, each atomically.
-    for (const [format, output] of [['oci', options.ociArchive], ['docker', options.dockerArchive]] as const) {
+    release = result.close;
+    const skipped: string[] = [];
+    for (const [format, option] of [['oci', '--oci-archive'], ['docker', '--docker-archive']] as const) {
+      const output = outputs.get(option);
       if (!output) continue;
-      progress.start(`writing the slim image to ${output}`);
-      const written = await writeImageArchive({ tree: result.image.tree, kept: result.analysis.kept, config: result.image.config, format, output, reference: options.tag });
-      for (const skipped of written.skipped) process.stderr.write(`scratchify: ${output}: left out ${skipped}\n`);
+      progress.start(`writing the slim image to ${output.path}`);
+      const written = await produceImageArchive(output, { tree: result.image.tree, kept: result.analysis.kept, config: result.image.config, format, reference: options.tag });
+      skipped.push(...written.skipped.map((what) => `${output.path}: left out ${what}`));
     }
-    if (options.report) {
-      writeFileAtomic(options.report, `${JSON.stringify({ ...analysisJson(result.analysis), plan: result.plan }, null, 2)}\n`);
-    }
-    if (options.output) writeFileAtomic(options.output, result.text);
+    outputs.get('--report')?.write(`${JSON.stringify({ ...analysisJson(result.analysis), plan: result.plan }, null, 2)}\n`);
+    if (result.text !== undefined) (outputs.get('-o') as StagedOutput).write(result.text);
+    const stdout = outputs.commit();
     const t = result.analysis.totals;
     progress.succeed(`kept ${(t.keptBytes / 1e6).toFixed(1)} MB of ${(t.imageBytes / 1e6).toFixed(1)} MB`);
-    return options.output ? '' : result.text;
+    for (const line of skipped) process.stderr.write(`scratchify: ${printable(line)}\n`);
+    return stdout.toString();
   } catch (error) {
     progress.fail();
     throw error;
+  } finally {
+    outputs.discard();
+    release?.();
   }
 }

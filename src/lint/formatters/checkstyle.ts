@@ -1,12 +1,14 @@
-/** Checkstyle XML (version 4.3), which Jenkins' warnings plugin, GitLab converters and many dashboards read. */
+/**
+ * Checkstyle XML (version 4.3), which Jenkins' warnings plugin, GitLab converters and many dashboards read.
+ * Attribute values are made printable first (src/format/printable.ts): XML 1.0 cannot carry most control
+ * characters even escaped, and a lone surrogate is no character at all, so each is shown as its escape rather
+ * than dropped.
+ */
+import { printable } from '../../format/printable';
 import type { Finding, LintResult } from '../types';
 
 const escapeXml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
-    // A parser normalizes literal tabs and line breaks in an attribute to spaces; references survive.
-    .replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;')
-    // XML 1.0 cannot carry the other control characters, even escaped.
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+  printable(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 export function formatCheckstyle(result: LintResult): string {
   const byFile = new Map<string, Finding[]>();

@@ -1,10 +1,13 @@
 /**
  * GitHub Actions workflow commands: each finding becomes an annotation on the file and line in the run's
- * summary and the pull request diff. Escaping as the Actions toolkit does: `%`, CR and LF in messages, plus
- * `:` and `,` in properties. GitHub's `endColumn` is inclusive (ours is exclusive): the toolkit defaults it to
+ * summary and the pull request diff. Messages and paths are made printable first (src/format/printable.ts: no
+ * control character reaches the log, a line break in a name is shown as `\x0a`), then escaped as the Actions
+ * toolkit does: `%`, CR and LF in messages (the one line break kept is the one before the fix), plus `:` and `,`
+ * in properties. GitHub's `endColumn` is inclusive (ours is exclusive): the toolkit defaults it to
  * `col` for a one-character annotation. The runner drops both columns when the range spans lines or ends
  * before `col`, so neither is sent then.
  */
+import { printable } from '../../format/printable';
 import type { LintResult, Severity } from '../types';
 import { countBySeverity, displayPath, imageLine, plural, type FormatOptions } from './support';
 
@@ -18,7 +21,7 @@ export function formatGithub(result: LintResult, options: FormatOptions): string
     const { file, line, column, endLine, endColumn } = finding.location;
     const onOneLine = line !== undefined && (endLine === undefined || endLine === line);
     const properties: Array<[string, string | number | undefined]> = [
-      ['file', displayPath(file, options.cwd)],
+      ['file', printable(displayPath(file, options.cwd))],
       ['line', line],
       ['endLine', line === undefined ? undefined : endLine],
       ['col', onOneLine ? column : undefined],
@@ -30,10 +33,10 @@ export function formatGithub(result: LintResult, options: FormatOptions): string
       .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
       .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
       .join(',');
-    return `::${COMMAND[finding.severity]} ${props}::${escapeData(`${finding.message}\nfix: ${finding.fix}`)}`;
+    return `::${COMMAND[finding.severity]} ${props}::${escapeData(`${printable(finding.message)}\nfix: ${printable(finding.fix)}`)}`;
   });
   const counts = countBySeverity(result.findings);
-  if (result.image) lines.push(imageLine(result.image));
+  if (result.image) lines.push(printable(imageLine(result.image)));
   lines.push(`scratchify lint: ${plural(result.findings.length, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info)`);
   return `${lines.join('\n')}\n`;
 }

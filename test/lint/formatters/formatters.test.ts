@@ -163,7 +163,8 @@ describe('github annotations', () => {
     const out = formatResult('github', withFindings, options);
     expect(out).toContain('::warning file=Dockerfile,line=2,endLine=2,col=5,endColumn=15,title=secret-in-arg-env::ENV DB_PASSWORD looks like a secret');
     const image = formatResult('github', imageOnly, options);
-    expect(image.split('\n')[0]).toBe(`::error file=app.tar,title=unneeded-bytes::x <&> "quoted" 'single' 100%25 done%0Anext line, with: colons%0Afix: slim it`);
+    // The line break in the message is shown as its escape (printable); the one before the fix is the toolkit's %0A.
+    expect(image.split('\n')[0]).toBe(`::error file=app.tar,title=unneeded-bytes::x <&> "quoted" 'single' 100%25 done\\x0anext line, with: colons%0Afix: slim it`);
   });
 
   it('sends no columns for a range over several lines, and marks one column for an empty range', () => {
@@ -180,8 +181,8 @@ describe('checkstyle', () => {
     const xml = formatResult('checkstyle', imageOnly, options);
     expect(xml).toContain('<checkstyle version="4.3">');
     expect(xml).toContain('<file name="app.tar">');
-    // The line break as a character reference: a literal one would be read back as a space.
-    expect(xml).toContain('message="x &lt;&amp;&gt; &quot;quoted&quot; &apos;single&apos; 100% done&#10;next line, with: colons"');
+    // The line break shown as its escape (printable), on the one line of the finding.
+    expect(xml).toContain('message="x &lt;&amp;&gt; &quot;quoted&quot; &apos;single&apos; 100% done\\x0anext line, with: colons"');
     expect(formatResult('checkstyle', withFindings, options)).toMatch(/<error line="2" column="5" severity="warning" message="[^"]+" source="scratchify.secret-in-arg-env"\/>/);
     expect(formatResult('checkstyle', clean, options)).toContain(`<file name="${join(dir, 'Dockerfile')}">\n  </file>`);
   });

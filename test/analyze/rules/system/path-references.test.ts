@@ -3,16 +3,14 @@ import { join } from 'node:path';
 import { includeDirectives } from '../../../../src/analyze/rules/path-references-includes';
 import { REFERENCED_FILE_LIMIT } from '../../../../src/analyze/rules/path-references';
 import { absolutePathRuns } from '../../../../src/analyze/rules/path-references-strings';
+import { debianProgram } from '../../../support/debian-binaries';
 import { analyzeRoot, buildRoot, rulesOf } from './system-root';
 
-/** C string literals appended to a real program, as a compiler would lay them out in .rodata. */
-const PROGRAM_STRINGS = Buffer.from(
-  ['', '/etc/app/app.conf', '/var/lib/app/state.db', '/srv/big.bin', '/etc/hosts', '/proc/self/exe', '/etc/app/tls.conf/etc/app/extra.conf', '/usr/share/app/', '/run/app.pid', ''].join('\0'),
-  'latin1',
-);
+/** C string literals of a program, as a compiler lays them out in .rodata. */
+const PROGRAM_STRINGS = ['/etc/app/app.conf', '/var/lib/app/state.db', '/srv/big.bin', '/etc/hosts', '/proc/self/exe', '/etc/app/tls.conf/etc/app/extra.conf', '/usr/share/app/', '/run/app.pid'];
 
 const root = buildRoot({
-  '/usr/local/bin/app': { copy: '/usr/bin/true', append: PROGRAM_STRINGS },
+  '/usr/local/bin/app': { executable: debianProgram(PROGRAM_STRINGS) },
   '/etc/app/app.conf': ['# include /etc/app/disabled.conf;', 'include conf.d/*.conf;', 'data_dir /var/lib/app;', 'log /var/log/app/app.log;', '!includedir /etc/app/parts'].join('\n'),
   '/etc/app/conf.d/a.conf': 'root /srv/www;\n',
   '/etc/app/conf.d/b.txt': 'not matched by *.conf\n',

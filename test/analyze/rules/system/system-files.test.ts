@@ -4,17 +4,18 @@ import { userNeedsLookup } from '../../../../src/analyze/rules/system-files-acco
 import { localeDirectoryNames, requestedLocales } from '../../../../src/analyze/rules/system-files-locale';
 import { moduleServices, nsswitchServices } from '../../../../src/analyze/rules/system-files-nss';
 import { openSslDirs } from '../../../../src/analyze/rules/system-files-tls';
+import { debianLibcrypto, debianLibrary, debianProgram } from '../../../support/debian-binaries';
 import { analyzeRoot, buildRoot, rulesOf } from './system-root';
 
 const LIBDIR = '/usr/lib/x86_64-linux-gnu';
-const GO_MARKERS = Buffer.from('\0\xff Go buildinf:\0crypto/x509.(*CertPool).AddCert\0os/user.Current\0net.(*Resolver).LookupHost\0time.LoadLocation\0', 'latin1');
+const GO_MARKERS = ['\xff Go buildinf:', 'crypto/x509.(*CertPool).AddCert', 'os/user.Current', 'net.(*Resolver).LookupHost', 'time.LoadLocation'];
 
 const root = buildRoot({
   '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\napp:x:10001:10001::/nonexistent:/usr/sbin/nologin\n',
   '/etc/group': 'root:x:0:\napp:x:10001:\n',
   '/etc/shadow': 'root:*:19000:0:99999:7:::\n',
   '/etc/nsswitch.conf': '# comment: ldap\npasswd: files systemd\nhosts: files [NOTFOUND=return] mymachines dns\nnetgroup: nis\n',
-  [`${LIBDIR}/libnss_systemd.so.2`]: { copy: `${LIBDIR}/libnss_systemd.so.2` },
+  [`${LIBDIR}/libnss_systemd.so.2`]: { executable: debianLibrary('libnss_systemd.so.2') },
   '/etc/hosts': '127.0.0.1 localhost\n',
   '/etc/resolv.conf': 'nameserver 10.0.0.1\n',
   '/etc/hostname': 'builder\n',
@@ -33,12 +34,13 @@ const root = buildRoot({
   '/usr/lib/ssl/openssl.cnf': { link: '/etc/ssl/openssl.cnf' },
   '/usr/lib/ssl/cert.pem': { link: '/etc/ssl/certs/ca-certificates.crt' },
   '/usr/lib/ssl/certs': { link: '/etc/ssl/certs' },
-  [`${LIBDIR}/libcrypto.so.3`]: { copy: `${LIBDIR}/libcrypto.so.3` },
-  [`${LIBDIR}/ossl-modules/legacy.so`]: { copy: `${LIBDIR}/libnss_files.so.2` },
-  '/usr/local/bin/go-app': { copy: '/usr/bin/true', append: GO_MARKERS },
-  '/usr/bin/iconv': { copy: '/usr/bin/iconv' },
+  [`${LIBDIR}/libcrypto.so.3`]: { executable: debianLibcrypto() },
+  [`${LIBDIR}/ossl-modules/legacy.so`]: { executable: debianLibrary('legacy.so') },
+  '/usr/local/bin/go-app': { executable: debianProgram(GO_MARKERS) },
+  // glibc's iconv imports iconv_open: the name is in its dynamic string table.
+  '/usr/bin/iconv': { executable: debianProgram(['iconv_open']) },
   [`${LIBDIR}/gconv/gconv-modules`]: 'module UTF-16// INTERNAL UTF-16 1\n',
-  [`${LIBDIR}/gconv/UTF-16.so`]: { copy: `${LIBDIR}/libnss_files.so.2` },
+  [`${LIBDIR}/gconv/UTF-16.so`]: { executable: debianLibrary('UTF-16.so') },
 });
 chmodSync(join(root, 'tmp'), 0o1777);
 

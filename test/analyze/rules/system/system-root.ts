@@ -1,9 +1,9 @@
 /**
  * Test roots for the system-file, path-reference and package rules: the small usrmerged root of
- * `test/support/small-root.ts` (real /bin/true, dash, libc and loader of this machine) plus whatever a case
- * writes into it, analyzed with the default rules and the rules under test.
+ * `test/support/small-root.ts` (/bin/true, dash, libc and loader as test/support/debian-binaries.ts makes them)
+ * plus whatever a case writes into it, analyzed with the default rules and the rules under test.
  */
-import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { analyze, defaultRules, type Analysis, type AnalyzeOptions } from '../../../../src/analyze';
 import { openImage, type ImageConfig } from '../../../../src/image';
@@ -18,8 +18,8 @@ export const RULES = {
   fileRules: [...defaultRules().fileRules, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule],
 };
 
-/** Writes files into a root: string/Buffer content, `{ link }` symlinks, `{ copy }` host files, `{ dir }`. */
-export type RootEntry = string | Buffer | { link: string } | { copy: string; append?: Buffer } | { dir: true; mode?: number };
+/** Writes files into a root: string/Buffer content, `{ link }` symlinks, `{ executable }` programs, `{ dir }`. */
+export type RootEntry = string | Buffer | { link: string } | { executable: Buffer } | { dir: true; mode?: number };
 
 export function buildRoot(entries: Record<string, RootEntry>, base = makeRoot()): string {
   for (const [path, entry] of Object.entries(entries)) {
@@ -31,10 +31,9 @@ export function buildRoot(entries: Record<string, RootEntry>, base = makeRoot())
       if (entry.toString('latin1').startsWith('#!')) chmodSync(host, 0o755);
     }
     else if ('link' in entry) symlinkSync(entry.link, host);
-    else if ('copy' in entry) {
-      copyFileSync(entry.copy, host);
+    else if ('executable' in entry) {
+      writeFileSync(host, entry.executable);
       chmodSync(host, 0o755);
-      if (entry.append) writeFileSync(host, entry.append, { flag: 'a' });
     } else {
       mkdirSync(host, { recursive: true });
       if (entry.mode !== undefined) chmodSync(host, entry.mode);
