@@ -4,8 +4,8 @@
  */
 import { ScratchifyError, isScratchifyError } from '../errors';
 import type { Command, CommandList, Redirect, ShellScript, ShellWord, WordPart } from './ast';
-import { SHELL_PROGRAMS, isShellBuiltin } from './builtins';
-import { findWrappedCommand } from './command-wrappers';
+import { isShellBuiltin } from './builtins';
+import { embeddedCode, embeddedShellText } from './command-wrappers';
 import { parseShellText } from './grammar';
 import { ShellSyntaxError } from './shell-syntax-error';
 import { expansionParts, literalWordValue, wordValue } from './words';
@@ -57,6 +57,12 @@ export interface InvokedCommand {
    * unique in the text) and where in it, 0-based, of how many.
    */
   pipeline?: { id: number; index: number; size: number };
+  /**
+   * For a dynamic command named by a variable (`$HTTPD`): the literal values the script assigns to it anywhere
+   * (`HTTPD=/usr/sbin/apache2`, the default of `HTTPD=${APACHE_HTTPD:-/usr/sbin/apache2}`, `export X=…`), so
+   * the programs it may run are known. Order and flow are not followed: every assignment counts.
+   */
+  candidates?: string[];
 }
 
 /** A word's place in the analysed text: its first character and its source text. */
@@ -90,15 +96,35 @@ class InvocationCollector {
   readonly errors: ScratchifyError[] = [];
   private readonly functions = new Set<string>();
   private pipelines = 0;
+  /** Variable name → the words assigned to it anywhere in the script. */
+  private readonly assignments = new Map<string, ShellWord[]>();
 
   script(script: ShellScript, context: WalkContext): void {
     this.findFunctions(script.body);
     this.list(script.body, context);
   }
 
+  private assign(name: string, value: ShellWord): void {
+    const values = this.assignments.get(name) ?? [];
+    values.push(value);
+    this.assignments.set(name, values);
+  }
+
   private findFunctions(list: CommandList): void {
     const visit = (command: Command): void => {
       if (command.kind === 'function') this.functions.add(command.name);
+      if (command.kind === 'simple') {
+        for (const assignment of command.assignments) if (!assignment.append) this.assign(assignment.name, assignment.value);
+        const builtin = command.words.length > 0 ? literalWordValue(command.words[0]) : undefined;
+        if (builtin === 'export' || builtin === 'readonly' || builtin === 'local' || builtin === 'declare' || builtin === 'typeset') {
+          for (const word of command.words.slice(1)) {
+            const first = word.parts[0];
+            if (first?.kind !== 'literal') continue;
+            const match = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(first.value);
+            if (match) this.assign(match[1], { ...word, parts: [{ kind: 'literal', value: first.value.slice(match[0].length) }, ...word.parts.slice(1)] });
+          }
+        }
+      }
       for (const body of bodiesOf(command)) this.findFunctions(body);
     };
     for (const item of list.items) {
@@ -175,6 +201,22 @@ class InvocationCollector {
     }
   }
 
+  /** The literal values a word may have, from the script's assignments; `seen` stops self-references. */
+  private wordCandidates(parts: readonly WordPart[], seen: Set<string>): string[] {
+    const literal = expansionParts(parts).length === 0 ? wordValue(parts) : undefined;
+    if (literal !== undefined) return [literal];
+    const only = parts.length === 1 && parts[0].kind === 'double' ? parts[0].parts : parts;
+    if (only.length !== 1 || only[0].kind !== 'parameter') return [];
+    const parameter = only[0];
+    const found: string[] = [];
+    if (!seen.has(parameter.name)) {
+      const next = new Set([...seen, parameter.name]);
+      for (const value of this.assignments.get(parameter.name) ?? []) found.push(...this.wordCandidates(value.parts, next));
+    }
+    if (parameter.operator !== undefined && DEFAULT_OPERATORS.has(parameter.operator) && parameter.argument) found.push(...this.wordCandidates(parameter.argument, seen));
+    return [...new Set(found)].filter((value) => value !== '');
+  }
+
   private invocation(words: ShellWord[], context: WalkContext, wrappers: string[], viaExec: boolean): void {
     const [first, ...rest] = words;
     const name = literalWordValue(first);
@@ -203,39 +245,19 @@ class InvocationCollector {
       ...(context.nested ? { nested: context.nested } : {}),
       ...(context.inFunction ? { inFunction: context.inFunction } : {}),
       ...(context.pipeline ? { pipeline: context.pipeline } : {}),
+      ...(name === undefined ? candidatesField(this.wordCandidates(first.parts, new Set())) : {}),
     });
     if (name === undefined || resolution === 'function') return;
     const program = basename(name);
-    const wrapped = findWrappedCommand(program, rest);
-    if (wrapped !== undefined) {
-      this.invocation(rest.slice(wrapped.index), context, [...wrappers, program], viaExec && wrapped.execs);
-    } else if (SHELL_PROGRAMS.has(program)) {
-      this.shellString(rest, context);
-    }
-  }
-
-  /** `sh -c 'script'`, `bash -euxc "…"`, `sh -o pipefail -c …`: the script string when it is literal. */
-  private shellString(args: ShellWord[], context: WalkContext): void {
-    let hasC = false;
-    let i = 0;
-    for (; i < args.length; i++) {
-      const arg = wordValue(args[i]);
-      if (arg === '--') {
-        i++;
-        break;
-      }
-      if (arg === '-o' || arg === '+o' || arg === '-O' || arg === '+O') {
-        i++;
+    for (const code of embeddedCode(program, rest)) {
+      if (code.kind === 'command') {
+        this.invocation(rest.slice(code.start, code.end), context, [...wrappers, program], viaExec && code.execs);
         continue;
       }
-      if (!/^[-+][A-Za-z]+$/.test(arg)) break;
-      if (arg.startsWith('-') && arg.includes('c')) hasC = true;
+      const text = embeddedShellText(code, rest);
+      const at = rest[code.kind === 'shell' ? code.index : code.start];
+      if (text !== undefined) this.text(text, { ...context, nested: 'shell-string', pipeline: undefined }, at.line - 1);
     }
-    const scriptWord = args[i];
-    if (!hasC || scriptWord === undefined) return;
-    const text = literalWordValue(scriptWord);
-    if (text === undefined) return;
-    this.text(text, { ...context, nested: 'shell-string', pipeline: undefined }, scriptWord.line - 1);
   }
 
   /**
@@ -275,6 +297,13 @@ class InvocationCollector {
   }
 }
 
+function candidatesField(candidates: string[]): { candidates?: string[] } {
+  return candidates.length > 0 ? { candidates } : {};
+}
+
+/** Operators whose argument is the value when the variable is unset or empty (XCU 2.6.2). */
+const DEFAULT_OPERATORS = new Set([':-', '-', ':=', '=']);
+
 function bodiesOf(command: Command): CommandList[] {
   switch (command.kind) {
     case 'simple':
@@ -294,7 +323,8 @@ function bodiesOf(command: Command): CommandList[] {
 
 /**
  * Every command a script or RUN line invokes, in order, looking into lists, pipelines, compound commands,
- * function bodies, command substitutions, literal `sh -c` strings and wrappers such as `sudo` or `gosu`.
+ * function bodies, command substitutions, literal shell code in strings (`sh -c`, `su -c`, `trap`, `eval`) and
+ * the commands wrappers run (`sudo`, `gosu`, `setpriv`, `find -exec`, `xargs`; see command-wrappers.ts).
  * Parts that do not parse are skipped; use invokedCommandsReport to see their errors.
  */
 export function invokedCommandsReport(text: string): InvokedCommandsReport {

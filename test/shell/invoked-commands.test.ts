@@ -70,6 +70,23 @@ describe('invokedCommands: RUN lines', () => {
     ['command -v curl || apt-get install -y curl', ['command -v curl', 'apt-get install -y curl']],
     ['command curl -V', ['command curl -V', 'curl -V']],
     ['xargs < list', ['xargs']],
+    // Shell code inside strings, and commands other programs run.
+    ["trap 'rm -r \"$work\" && echo gone' EXIT", ["trap rm -r \"$work\" && echo gone EXIT", 'rm -r $work', 'echo gone']],
+    ['trap - EXIT', ['trap - EXIT']],
+    ["trap 'cleanup'", ['trap cleanup']],
+    ["eval 'expr 6 \"*\" 7'", ['eval expr 6 "*" 7', 'expr 6 * 7']],
+    ['eval "$CMD"', ['eval $CMD']],
+    ["su -s /bin/sh -c 'id -un' nobody", ['su -s /bin/sh -c id -un nobody', 'id -un']],
+    ["su --command='whoami' app", ['su --command=whoami app', 'whoami']],
+    ['su app', ['su app']],
+    ['runuser -u nobody -- head -n 1 f', ['runuser -u nobody -- head -n 1 f', 'head -n 1 f']],
+    ["runuser -l app -c 'make test'", ['runuser -l app -c make test', 'make test']],
+    ['setpriv --reuid=nobody --regid=nogroup --clear-groups whoami', ['setpriv --reuid=nobody --regid=nogroup --clear-groups whoami', 'whoami']],
+    ['setpriv --reuid 1000 --init-groups id', ['setpriv --reuid 1000 --init-groups id', 'id']],
+    ['setpriv -d', ['setpriv -d']],
+    ["find . -name '*.csv' -exec sha256sum {} + -execdir gzip -k {} ';'", ['find . -name *.csv -exec sha256sum {} + -execdir gzip -k {} ;', 'sha256sum {}', 'gzip -k {}']],
+    ["flock /run/lock -c 'date'", ['flock /run/lock -c date', 'date']],
+    ['ionice -c 3 nice tar -c /x', ['ionice -c 3 nice tar -c /x', 'nice tar -c /x', 'tar -c /x']],
     ['A=1 B=2', []],
     ['exec >/log 2>&1', []],
   ];
@@ -98,7 +115,7 @@ describe('invokedCommands: entrypoint script', () => {
     expect(commands.map((c) => c.name)).toEqual([
       'set', '[', 'set', // line 2, 5, 6
       'printenv', 'true', 'export', // file_env body
-      'file_env', 'mkdir', 'find', 'id', '[', 'su-exec', '$0',
+      'file_env', 'mkdir', 'find', 'chown', 'id', '[', 'su-exec', '$0',
       'date', 'cat', 'psql',
       '$@',
     ]);
@@ -123,6 +140,23 @@ describe('invokedCommands: entrypoint script', () => {
       argSpans: [],
       viaExec: true,
     });
+  });
+});
+
+describe('invokedCommands: a command named by a variable', () => {
+  test('lists every literal value the script assigns to the variable, defaults included', () => {
+    const script = 'HTTPD=${APACHE_HTTPD:-/usr/sbin/apache2}\nexport LYNX=www-browser\nif [ -n "$X" ]; then HTTPD=/opt/httpd; fi\n$HTTPD -k start\n"$LYNX" -dump\n$UNSET arg\n';
+    const commands = invokedCommandsReport(script).commands.filter((command) => command.dynamic);
+    expect(commands.map((command) => [command.name, command.candidates])).toEqual([
+      ['$HTTPD', ['/usr/sbin/apache2', '/opt/httpd']],
+      ['$LYNX', ['www-browser']],
+      ['$UNSET', undefined],
+    ]);
+  });
+
+  test('a variable assigned from itself does not loop', () => {
+    const [command] = invokedCommandsReport('A=$B\nB=$A\n$A\n').commands.filter((c) => c.dynamic);
+    expect(command.candidates).toBeUndefined();
   });
 });
 

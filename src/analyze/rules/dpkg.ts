@@ -19,6 +19,14 @@ export const STATE_DIRECTORY_ROOTS = ['/var/lib/', '/var/log/', '/var/cache/', '
 /** Conffiles under these belong to the host's service management, not to the program. */
 const HOST_INTEGRATION = /^\/etc\/(init\.d|rc[0-6S]\.d|init|systemd|cron\.[a-z]+|cron\.d|logrotate\.d|ufw|apparmor\.d|apparmor|default|insserv\.conf\.d|logcheck|bash_completion\.d|kernel|modprobe\.d|modules-load\.d|sysctl\.d|udev|X11|xdg|menu|runit|sv|update-motd\.d|skel|profile\.d)\//;
 
+/**
+ * Configuration trees that a rule of this analysis reads the way the program does, following every include:
+ * Apache's (apache.ts), ImageMagick's (imagemagick.ts) and fontconfig's (fontconfig.ts). The rule keeps what
+ * the program reaches; the other conffiles there (`mods-available/`, `conf.avail/`, a `magic` file no
+ * directive names) are what an administrator could enable, not what runs, and are not kept as conffiles.
+ */
+const READ_BY_CONFIG_RULES = /^\/etc\/(apache2|ImageMagick-[\w.]+|fonts)\//;
+
 interface DpkgRunState {
   database: Promise<DpkgDatabase | undefined>;
   done: Set<string>;
@@ -39,7 +47,7 @@ export function isStateDirectoryPath(path: string): boolean {
 
 /** Whether a conffile configures the program rather than the host's service management. */
 export function isRuntimeConffile(path: string): boolean {
-  return !HOST_INTEGRATION.test(path);
+  return !HOST_INTEGRATION.test(path) && !READ_BY_CONFIG_RULES.test(path);
 }
 
 async function keepPackageFiles(context: AnalysisContext, database: DpkgDatabase, name: string, by: string): Promise<void> {

@@ -13,10 +13,18 @@ import { pythonDottedNamesRule, pythonModuleCommandRule, pythonRule } from './py
 import { dpkgRule } from './dpkg';
 import { pathReferencesRule } from './path-references';
 import { systemFilesFileRule, systemFilesImageRule } from './system-files';
+import { pamRule } from './pam';
+import { helperProgramsRule } from './helper-programs';
+import { postgresqlRule } from './postgresql';
+import { phpRule } from './php';
+import { graphvizRule } from './graphviz';
+import { fontconfigRule } from './fontconfig';
+import { imagemagickRule } from './imagemagick';
+import { apacheRule } from './apache';
 
 export const DEFAULT_RULES: RuleSet = {
   imageRules: [containerCommandRule, healthcheckRule, applicationRule, directoriesRule, keepGlobsRule, givenRootsRule, systemFilesImageRule, pythonModuleCommandRule, javaClassPathRule, pythonDottedNamesRule],
-  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, rubyRule, javaManifestRule],
+  fileRules: [elfDependenciesRule, scriptsRule, systemFilesFileRule, pathReferencesRule, dpkgRule, apkRule, pythonRule, nodeRule, javaRule, perlRule, rubyRule, javaManifestRule, pamRule, helperProgramsRule, postgresqlRule, phpRule, graphvizRule, fontconfigRule, imagemagickRule, apacheRule],
 };
 
 /**

@@ -32,7 +32,9 @@ export const REFERENCED_FILE_LIMIT = 8 * 1024 * 1024;
 const TEXT_SCAN_LIMIT = 1024 * 1024;
 
 const NEVER_KEPT = new Set([...RUNTIME_MOUNTED_FILES, '/etc/shadow', '/etc/gshadow', '/etc/shadow-', '/etc/gshadow-']);
-const NOT_SCANNED = new Set(['/etc/passwd', '/etc/group', '/etc/passwd-', '/etc/group-', '/etc/ld.so.cache']);
+// /etc/shells lists the login shells the system allows (getusershell(3) for chsh, su, ftpd): a check, not
+// programs anything runs.
+const NOT_SCANNED = new Set(['/etc/passwd', '/etc/group', '/etc/passwd-', '/etc/group-', '/etc/ld.so.cache', '/etc/shells']);
 const CONFIG_EXTENSION = /\.(conf|cnf|cfg|ini|json|ya?ml|toml|properties|xml|env|rc|sh|bash|template|tmpl|include|inc|conf\.d)$/i;
 const CERTIFICATE_EXTENSION = /\.(crt|pem|key|der|p12|pfx|csr)$/i;
 

@@ -8,10 +8,12 @@
  * language runtime, an iconv user; see `system-files-programs.ts`). Each trigger keeps what the component
  * reads, with the component as `by`, so `why` shows e.g. `/etc/nsswitch.conf ← libc.so.6 ← nginx`.
  */
+import { posix } from 'node:path';
 import { hasElfMagic } from '../elf';
 import type { AnalysisContext, FileRule, ImageRule } from '../types';
 import { keepAccountFiles, userNeedsLookup } from './system-files-accounts';
-import { keepGconv, keepLocales } from './system-files-locale';
+import { isElfProgram } from './binary-strings';
+import { keepAllLocales, keepGconv, keepLocales, keepMessageCatalogs, usesGettext, type GconvNeed } from './system-files-locale';
 import { keepNameServices, keepNetworkFiles } from './system-files-nss';
 import { programTraits } from './system-files-programs';
 import { keepCaBundle, keepOpenSslFiles } from './system-files-tls';
@@ -21,8 +23,8 @@ import { keepLocaltime, keepTimezoneFromEnv, keepZoneinfo } from './system-files
 interface SeenState {
   /** The first glibc libc.so.6 kept. */
   glibc?: { path: string };
-  /** iconv users met before libc; handled once libc shows up. */
-  iconvUsers: string[];
+  /** Converters met before libc; handled once libc shows up. */
+  iconvUsers: GconvNeed[];
   accountsFromOwner: boolean;
 }
 
@@ -32,6 +34,11 @@ function stateOf(context: AnalysisContext): SeenState {
   let state = seen.get(context);
   if (!state) seen.set(context, (state = { iconvUsers: [], accountsFromOwner: false }));
   return state;
+}
+
+/** gettext converts a catalog from its charset to the locale's with iconv, which reads the gconv configuration. */
+function gettextConversion(by: string): GconvNeed {
+  return { user: by, scope: 'locale', why: `gettext converts the message catalogs ${by} uses to the locale's character set` };
 }
 
 export const systemFilesImageRule: ImageRule = {
@@ -87,7 +94,8 @@ export const systemFilesFileRule: FileRule = {
       keepNetworkFiles(context, by, 'glibc getaddrinfo, getservbyname and getprotobyname read it');
       keepLocaltime(context, by, 'glibc localtime reads /etc/localtime when TZ is unset');
       keepLocales(context, by);
-      for (const user of state.iconvUsers.splice(0)) keepGconv(context, file.path, content, user);
+      if (keepMessageCatalogs(context, by, content, 'libc')) state.iconvUsers.push(gettextConversion(by));
+      for (const need of state.iconvUsers.splice(0)) await keepGconv(context, file.path, content, need);
       return;
     }
     if (traits.musl) {
@@ -97,9 +105,19 @@ export const systemFilesFileRule: FileRule = {
       keepLocaltime(context, by, 'musl localtime reads /etc/localtime when TZ is unset');
       return;
     }
+    const needs: GconvNeed[] = [];
     if (traits.iconv) {
-      if (state.glibc) keepGconv(context, state.glibc.path, await context.read(state.glibc.path), by);
-      else state.iconvUsers.push(by);
+      needs.push(isElfProgram(content)
+        ? { user: by, scope: 'all', why: `${by} calls iconv_open itself` }
+        : { user: by, scope: 'locale', why: `${by} converts with iconv_open as a library` });
+    }
+    if (usesGettext(content) && keepMessageCatalogs(context, by, content)) needs.push(gettextConversion(by));
+    for (const need of needs) {
+      if (state.glibc) await keepGconv(context, state.glibc.path, await context.read(state.glibc.path), need);
+      else state.iconvUsers.push(need);
+    }
+    if (posix.basename(file.path) === 'locale' && content.includes('/locale-archive\0')) {
+      keepAllLocales(context, by, '`locale -a` lists every installed locale, and programs that run it load what it lists');
     }
     if (traits.go) {
       const go = traits.go;
