@@ -1,10 +1,10 @@
 /**
  * Which operating system a stage is built for, which decides how BuildKit reads its paths (see paths.ts).
  * BuildKit takes it from `FROM --platform`, else from the build's target platform (`--platform`, default the
- * builder's own). A Dockerfile read on Linux without `--platform` may still be meant for Windows: only Windows
- * Dockerfiles use `# escape=\`` (a backslash is their path separator) or start from Microsoft's Windows base
- * images, and BuildKit on Linux could not build from those at all. Such a Dockerfile is read for
- * `windows/<this machine's architecture>`, as the Windows builder it is written for would.
+ * builder's own). A Dockerfile read on Linux without `--platform` may still be meant for Windows: one that
+ * starts from Microsoft's Windows base images, which BuildKit on Linux could not build from at all, is read for
+ * `windows/<this machine's architecture>`, as the Windows builder it is written for would. `# escape=\`` alone
+ * does not make a Dockerfile Windows: Linux Dockerfiles use it too, and BuildKit reads their paths as POSIX.
  */
 import type { Dockerfile } from '../dockerfile';
 import { defaultPlatform } from './scope';
@@ -15,7 +15,7 @@ const WINDOWS_IMAGE = /(?:^|\/)(?:windows|nanoserver|servercore|windowsservercor
 /** The target platform to read a Dockerfile for when the user gave none. */
 export function inferredPlatform(dockerfile: Dockerfile): string {
   const [, arch] = defaultPlatform().split('/');
-  const windows = dockerfile.escape === '`' || dockerfile.stages.some((stage) => WINDOWS_IMAGE.test(stage.from.image));
+  const windows = dockerfile.stages.some((stage) => WINDOWS_IMAGE.test(stage.from.image));
   return windows ? `windows/${arch}` : defaultPlatform();
 }
 

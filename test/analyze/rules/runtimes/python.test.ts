@@ -97,7 +97,7 @@ describe('python rule', () => {
       expect(kept).not.toContain(absent);
     }
     const sqlite = analysis.kept.find((k) => k.path === `${STDLIB}/sqlite3/__init__.py`);
-    expect(sqlite?.reasons).toContainEqual(expect.objectContaining({ rule: 'python-import', by: `${STDLIB}/sqlite3` }));
+    expect(sqlite?.reasons).toContainEqual(expect.objectContaining({ rule: 'python-import', by: '/app/main.py' }));
     expect(whySteps(analysis, `${STDLIB}/sqlite3/__init__.py`)).toContainEqual(expect.objectContaining({ rule: 'python-import', by: '/app/main.py', detail: expect.stringContaining('import sqlite3 at line 1') }));
     expect(analysis.kept.find((k) => k.path === `${STDLIB}/os.py`)?.reasons[0]).toMatchObject({ rule: 'python-stdlib', by: '/usr/bin/python3.11' });
     const warnings = analysis.warnings.join('\n');
