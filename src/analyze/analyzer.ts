@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import type { ImageConfig } from '../image/source';
 import type { FileEntry, FileTree } from '../tree/types';
 import { isScratchifyError } from '../errors';
+import { addPackageDatabase } from './package-database';
 import type { Analysis, AnalysisContext, AnalyzeOptions, FileRule, ImageRule, KeptFile, KeptPath, Reason } from './types';
 
 /** Docker's PATH for containers whose image sets none (moby `oci.DefaultPathEnv`). */
@@ -45,6 +46,7 @@ class AnalysisRun implements AnalysisContext {
   readonly kept = new Map<string, KeptPath>();
   readonly warnings: string[] = [];
   private readonly queue: string[] = [];
+  private fileRules: FileRule[] = [];
   private readonly contentCache = new Map<string, Buffer>();
 
   constructor(
@@ -167,6 +169,13 @@ class AnalysisRun implements AnalysisContext {
 
   /** Drains the queue in batches: one batched read per round, then every file rule on every file. */
   async drain(rules: FileRule[]): Promise<void> {
+    this.fileRules = rules;
+    return this.drainAgain();
+  }
+
+  /** Runs the file rules of the last drain over files kept since. */
+  async drainAgain(): Promise<void> {
+    const rules = this.fileRules;
     while (this.queue.length > 0) {
       const batch: string[] = [];
       let bytes = 0;
@@ -224,6 +233,7 @@ export async function analyze(input: AnalysisInput, options: AnalyzeOptions = {}
     await rule.apply(run, options);
   }
   await run.drain(rules.fileRules);
+  const packages = await addPackageDatabase(run, options.packageDatabase ?? true);
 
   const { files: imageFiles, bytes: imageBytes } = input.tree.fileTotals();
   const kept = [...run.kept.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -235,5 +245,6 @@ export async function analyze(input: AnalysisInput, options: AnalyzeOptions = {}
     imageWarnings: [...input.tree.warnings],
     config: input.config,
     command: containerCommand(input.config),
+    ...(packages ? { packages } : {}),
   };
 }

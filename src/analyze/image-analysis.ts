@@ -15,6 +15,8 @@ export interface DockerfileContext extends ResolveOptions {
 export interface ImageAnalysisOptions {
   dockerfile?: DockerfileContext;
   keep?: string[];
+  /** Whether the slim image carries the package database (default true). */
+  packageDatabase?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -44,7 +46,7 @@ export function applicationCopies(context: DockerfileContext): ApplicationCopy[]
 export async function analyzeLoadedImage(image: LoadedImage, options: ImageAnalysisOptions = {}): Promise<Analysis> {
   const keep = [...(options.keep ?? []), ...(options.dockerfile ? keepComments(options.dockerfile.text) : [])];
   const application = options.dockerfile ? applicationCopies(options.dockerfile) : [];
-  return analyze({ tree: image.tree, config: image.config }, { keep, application, onProgress: options.onProgress });
+  return analyze({ tree: image.tree, config: image.config }, { keep, application, onProgress: options.onProgress, packageDatabase: options.packageDatabase });
 }
 
 /** Opens a `docker save` archive, OCI layout or archive, or root directory, and analyzes it. */

@@ -7,6 +7,7 @@
  */
 import type { ImageConfig } from '../image/source';
 import type { FileEntry, FileTree } from '../tree/types';
+import type { InstalledPackage, OsRelease, PackageManager, SynthesizedFile } from '../packages';
 
 /** One reason a path is kept. */
 export interface Reason {
@@ -36,6 +37,11 @@ export interface KeptPath {
   /** Symlink target as stored; for hardlinks, the path whose content is shared. */
   linkTarget?: string;
   reasons: Reason[];
+  /**
+   * True for a path the original image does not have: the package database made for the slim image
+   * (`analysis.packages.database` holds its content; emitters take it from the plan).
+   */
+  synthesized?: true;
 }
 
 export interface AnalysisTotals {
@@ -61,6 +67,20 @@ export interface Analysis {
   config: ImageConfig;
   /** The command the container runs (entrypoint + cmd), after resolving the program with PATH. */
   command: string[];
+  /** The image's package database (dpkg or apk) and what the slim image keeps of it; absent when it has none. */
+  packages?: AnalysisPackages;
+}
+
+/** What the analysis found of the image's package manager. */
+export interface AnalysisPackages {
+  manager: PackageManager;
+  os?: OsRelease;
+  /** How many packages the image has installed. */
+  installed: number;
+  /** The installed packages that own at least one kept path (directories aside), in database order. */
+  kept: InstalledPackage[];
+  /** The database files the slim image carries; empty when turned off (`--no-package-db`). */
+  database: SynthesizedFile[];
 }
 
 /** What the analyzer offers a rule. Paths are image paths; nothing touches the host. */
@@ -131,4 +151,9 @@ export interface AnalyzeOptions {
   application?: ApplicationCopy[];
   /** Called as work progresses, for a spinner. */
   onProgress?: (message: string) => void;
+  /**
+   * Whether the slim image carries the package database limited to the kept packages (default true; the
+   * packages are listed in `packages` either way).
+   */
+  packageDatabase?: boolean;
 }

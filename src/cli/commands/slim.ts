@@ -1,7 +1,7 @@
 /** `scratchify slim`: write the FROM-scratch Dockerfile (and, on request, the slim image itself). */
 import { UsageError } from '../../errors';
 import { produceImageArchive } from '../../emit/image-archive';
-import { analysisJson } from '../../format/analysis-json';
+import { analysisJson, planJson } from '../../format/analysis-json';
 import { printable } from '../../format/printable';
 import { OutputSet, type OutputTarget, type StagedOutput } from '../../output';
 import { slim } from '../../slim';
@@ -73,10 +73,10 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       const output = outputs.get(option);
       if (!output) continue;
       progress.start(`writing the slim image to ${output.path}`);
-      const written = await produceImageArchive(output, { tree: result.image.tree, kept: result.analysis.kept, config: result.image.config, format, reference: options.tag });
+      const written = await produceImageArchive(output, { tree: result.image.tree, kept: result.analysis.kept, synthesized: result.plan.synthesized, config: result.image.config, format, reference: options.tag });
       skipped.push(...written.skipped.map((what) => `${output.path}: left out ${what}`));
     }
-    outputs.get('--report')?.write(`${JSON.stringify({ ...analysisJson(result.analysis), plan: result.plan }, null, 2)}\n`);
+    outputs.get('--report')?.write(`${JSON.stringify({ ...analysisJson(result.analysis), plan: planJson(result.plan) }, null, 2)}\n`);
     if (result.text !== undefined) (outputs.get('-o') as StagedOutput).write(result.text);
     const stdout = outputs.commit();
     const t = result.analysis.totals;
