@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import type { ImageConfig } from '../image/source';
 import type { FileEntry, FileTree } from '../tree/types';
 import { isScratchifyError } from '../errors';
+import { findLanguagePackages } from './language-packages';
 import { addPackageDatabase } from './package-database';
 import type { Analysis, AnalysisContext, AnalyzeOptions, FileRule, ImageRule, KeptFile, KeptPath, Reason } from './types';
 
@@ -234,6 +235,7 @@ export async function analyze(input: AnalysisInput, options: AnalyzeOptions = {}
   }
   await run.drain(rules.fileRules);
   const packages = await addPackageDatabase(run, options.packageDatabase ?? true);
+  const languagePackages = await findLanguagePackages([...run.kept.values()], input.tree);
 
   const { files: imageFiles, bytes: imageBytes } = input.tree.fileTotals();
   const kept = [...run.kept.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -246,5 +248,6 @@ export async function analyze(input: AnalysisInput, options: AnalyzeOptions = {}
     config: input.config,
     command: containerCommand(input.config),
     ...(packages ? { packages } : {}),
+    languagePackages,
   };
 }

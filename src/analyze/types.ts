@@ -69,6 +69,17 @@ export interface Analysis {
   command: string[];
   /** The image's package database (dpkg or apk) and what the slim image keeps of it; absent when it has none. */
   packages?: AnalysisPackages;
+  /** Language packages with a kept file (Python distributions, npm packages, gems, jars), for the SBOM. */
+  languagePackages?: LanguagePackage[];
+}
+
+/** A language package one of whose files is kept. */
+export interface LanguagePackage {
+  ecosystem: 'python' | 'npm' | 'gem' | 'jar';
+  name: string;
+  version?: string;
+  /** Its directory (dist-info, package, gem) or, for a jar, the file. */
+  path: string;
 }
 
 /** What the analysis found of the image's package manager. */

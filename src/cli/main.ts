@@ -64,6 +64,8 @@ Exit codes: 0 success, 1 findings at or above the threshold (lint), 2 usage or i
     .option('--oci-archive <file>', 'also write the slim image itself as an OCI archive (no builder needed)')
     .option('--docker-archive <file>', 'also write the slim image itself as a docker load archive')
     .option('--tag <ref>', 'image name for --oci-archive/--docker-archive (default: latest)')
+    .option('--sbom <file>', 'also write a CycloneDX 1.5 JSON SBOM of the slim image (-: standard output, with -o FILE)')
+    .option('--no-package-db', 'do not carry the package database of the kept packages (scanners then see no OS or packages)')
     .addHelpText(
       'after',
       `
@@ -108,13 +110,15 @@ Examples:
       .option('--target <stage>', 'the Dockerfile stage the image was built from (default: the last)')
       .addOption(new Option('--build-arg <name=value>', 'a build argument the image was built with (repeatable)').argParser(collect).default([]))
       .addOption(new Option('--keep <glob>', 'also keep image paths matching this glob (repeatable)').argParser(collect).default([]))
+      .option('--no-package-db', 'do not keep the package database of the kept packages (as slim --no-package-db)')
       .option('--json', 'print JSON');
 
   imageOptions(
     cli
       .command('analyze')
       .description('list the files the final stage needs at run time, each with its reasons')
-      .argument('[dockerfile]', 'the Dockerfile that built the image (its COPY/ADD mark the application)'),
+      .argument('[dockerfile]', 'the Dockerfile that built the image (its COPY/ADD mark the application)')
+      .option('--sbom <file>', 'also write a CycloneDX 1.5 JSON SBOM of the slim image (-: standard output)'),
   )
     .addHelpText(
       'after',
@@ -168,6 +172,7 @@ Exit code 1 when a path is not kept.`,
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: warning, or failOn from the config)').choices(['error', 'warning', 'info']))
     .option('--max-waste-percent <n>', 'image gate: unneeded bytes above N% of the image are an error')
     .option('--max-waste-bytes <n>', 'image gate: unneeded bytes above N (e.g. 50MB) are an error')
+    .option('--no-package-db', 'the slim image will carry no package database (reported as info when the image has packages)')
     .option('--list-rules', 'list the rules and exit')
     .addHelpText(
       'after',

@@ -18,6 +18,8 @@ export interface SlimOptions extends AcquireOptions {
   dockerfile: { text: string; file: string };
   target?: string;
   keep?: string[];
+  /** Whether the slim image carries the package database of the kept packages (default true). */
+  packageDatabase?: boolean;
   /**
    * False when only the image archives are wanted: the Dockerfile is then not emitted, so a name it could not
    * state exactly (a non-UTF-8 name) refuses nothing the archives can carry.
@@ -125,6 +127,7 @@ export async function slim(options: SlimOptions): Promise<SlimOutcome> {
     }
     const analysis = await analyzeLoadedImage(image, {
       keep: options.keep,
+      packageDatabase: options.packageDatabase,
       dockerfile: { text: options.dockerfile.text, file: options.dockerfile.file, target: options.target, buildArgs: options.buildArgs },
       onProgress: options.onProgress,
     });

@@ -1,9 +1,12 @@
 /** `scratchify analyze` and `scratchify why`: what the final stage needs at run time, and why. */
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { analyzeImage, explain, type Analysis } from '../../analyze';
 import { UsageError } from '../../errors';
 import { formatAnalysisText, formatExplanationText } from '../../format/analysis-text';
 import { analysisJson } from '../../format/analysis-json';
+import { cycloneDxSbom } from '../../format/sbom-cyclonedx';
+import { OutputSet, type StagedOutput } from '../../output';
 import { createProgress } from '../progress';
 import { parseBuildArgs, readDockerfile } from '../inputs';
 
@@ -14,6 +17,8 @@ export interface ImageInputOptions {
   buildArg: string[];
   keep: string[];
   json?: boolean;
+  /** False with `--no-package-db`. */
+  packageDb?: boolean;
 }
 
 function imageLocation(options: ImageInputOptions): string {
@@ -33,6 +38,7 @@ async function runAnalysis(dockerfilePath: string | undefined, options: ImageInp
   try {
     const analysis = await analyzeImage(location, {
       keep: options.keep,
+      packageDatabase: options.packageDb !== false,
       dockerfile: input && { text: input.text, file: input.file, target: options.target, buildArgs: parseBuildArgs(options.buildArg) },
       onProgress: (message) => progress.start(message),
     });
@@ -44,9 +50,27 @@ async function runAnalysis(dockerfilePath: string | undefined, options: ImageInp
   }
 }
 
-export async function runAnalyze(dockerfile: string | undefined, options: ImageInputOptions): Promise<string> {
-  const analysis = await runAnalysis(dockerfile, options);
-  return options.json ? `${JSON.stringify(analysisJson(analysis), null, 2)}\n` : formatAnalysisText(analysis);
+/**
+ * Runs the analysis; returns what goes to standard output. With `--sbom`, both outputs are checked before the
+ * image is read and written all or nothing (src/output/).
+ */
+export async function runAnalyze(dockerfile: string | undefined, options: ImageInputOptions & { sbom?: string }): Promise<string> {
+  if (options.sbom === undefined) {
+    const analysis = await runAnalysis(dockerfile, options);
+    return options.json ? `${JSON.stringify(analysisJson(analysis), null, 2)}\n` : formatAnalysisText(analysis);
+  }
+  const outputs = OutputSet.open([
+    { option: 'standard output', path: '-', stdout: true },
+    { option: '--sbom', path: options.sbom, stdout: true },
+  ]);
+  try {
+    const analysis = await runAnalysis(dockerfile, options);
+    (outputs.get('standard output') as StagedOutput).write(options.json ? `${JSON.stringify(analysisJson(analysis), null, 2)}\n` : formatAnalysisText(analysis));
+    (outputs.get('--sbom') as StagedOutput).write(cycloneDxSbom(analysis, basename(imageLocation(options))));
+    return outputs.commit().toString();
+  } finally {
+    outputs.discard();
+  }
 }
 
 export async function runWhy(paths: string[], options: ImageInputOptions & { dockerfile?: string }): Promise<{ output: string; allKept: boolean }> {

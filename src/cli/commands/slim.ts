@@ -3,6 +3,7 @@ import { UsageError } from '../../errors';
 import { produceImageArchive } from '../../emit/image-archive';
 import { analysisJson, planJson } from '../../format/analysis-json';
 import { printable } from '../../format/printable';
+import { cycloneDxSbom } from '../../format/sbom-cyclonedx';
 import { OutputSet, type OutputTarget, type StagedOutput } from '../../output';
 import { slim } from '../../slim';
 import { imageSource, parseBuildArgs, readDockerfile, type ImageSourceOptions } from '../inputs';
@@ -18,6 +19,9 @@ export interface SlimCommandOptions extends ImageSourceOptions {
   ociArchive?: string;
   dockerArchive?: string;
   tag?: string;
+  sbom?: string;
+  /** False with `--no-package-db`. */
+  packageDb?: boolean;
 }
 
 /** True when only image archives were asked for: then no Dockerfile is written (or printed). */
@@ -34,6 +38,7 @@ function outputTargets(options: SlimCommandOptions): OutputTarget[] {
   if (options.report !== undefined) targets.push({ option: '--report', path: options.report, stdout: true });
   if (options.ociArchive !== undefined) targets.push({ option: '--oci-archive', path: options.ociArchive });
   if (options.dockerArchive !== undefined) targets.push({ option: '--docker-archive', path: options.dockerArchive });
+  if (options.sbom !== undefined) targets.push({ option: '--sbom', path: options.sbom, stdout: true });
   return targets;
 }
 
@@ -54,12 +59,14 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       target: options.target,
       buildArgs: parseBuildArgs(options.buildArg),
       keep: options.keep,
+      packageDatabase: options.packageDb !== false,
       image: imageSource(options) ?? { kind: 'auto' },
       emitDockerfile: !archivesOnly(options),
       onProgress: (message) => progress.start(message),
     });
     if (result.form === 'self-contained') {
       if (options.ociArchive || options.dockerArchive) throw new UsageError('--oci-archive and --docker-archive need an analyzed image; no container engine was found and no --image-archive given');
+      if (options.sbom) throw new UsageError('--sbom needs an analyzed image; no container engine was found and no --image-archive given');
       if (options.report) throw new UsageError('--report needs an analyzed image; no container engine was found and no --image-archive given');
       (outputs.get('-o') as StagedOutput).write(result.text);
       const stdout = outputs.commit();
@@ -77,6 +84,7 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       skipped.push(...written.skipped.map((what) => `${output.path}: left out ${what}`));
     }
     outputs.get('--report')?.write(`${JSON.stringify({ ...analysisJson(result.analysis), plan: planJson(result.plan) }, null, 2)}\n`);
+    outputs.get('--sbom')?.write(cycloneDxSbom(result.analysis, options.tag ?? 'slim'));
     if (result.text !== undefined) (outputs.get('-o') as StagedOutput).write(result.text);
     const stdout = outputs.commit();
     const t = result.analysis.totals;
