@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import DockerfileLint = require('dockerfile_lint');
 import * as dockerfilelint from 'dockerfilelint';
+import { BUILDKIT_CHECKS, HADOLINT_RULES, type ExternalCheck } from '../src/lint/coverage';
 import { lint } from '../src/lint/linter';
 
 export const COMPARISON_PATH = join('docs', 'lint-comparison.md');
@@ -107,6 +108,21 @@ export const PRESENT_PROBLEMS: Record<string, { present: Problem[]; note?: strin
     note: 'Installs `npm` (a package manager) into the final stage with apt-get; has a `.dockerignore`.',
   },
   'samples/python-app/Dockerfile': { present: ['full-distribution', 'root-user'] },
+  'samples/apache-modules/Dockerfile': { present: ['full-distribution', 'root-user'] },
+  'samples/graphviz-svg/Dockerfile': { present: ['full-distribution', 'root-user'] },
+  'samples/imagemagick-thumbnail/Dockerfile': { present: ['full-distribution', 'root-user'] },
+  'samples/locale-de-messages/Dockerfile': { present: ['full-distribution', 'root-user'] },
+  'samples/perl-json-encode/Dockerfile': { present: ['full-distribution', 'root-user'] },
+  'samples/php-pdo-sqlite/Dockerfile': { present: ['full-distribution', 'root-user'] },
+  'samples/postgres-initdb/Dockerfile': { present: ['full-distribution'], note: 'Runs as `postgres`.' },
+  'samples/python-ctypes-libmagic/Dockerfile': { present: ['full-distribution', 'root-user'] },
+  'samples/python-gunicorn/Dockerfile': { present: ['full-distribution'], note: 'Runs as a user it creates.' },
+  'samples/ruby-rackup/Dockerfile': { present: ['full-distribution'], note: 'Runs as a user it creates.' },
+  'samples/runtime-plugin/Dockerfile': { present: ['full-distribution'], note: 'Runs as a user it creates.' },
+  'samples/shell-in-strings/Dockerfile': {
+    present: ['full-distribution', 'root-user'],
+    note: 'Starts as root; its entrypoint script drops to `nobody` with gosu only for the command.',
+  },
   'test/lint/fixtures/compare/add-instead-of-copy/Dockerfile': { present: ['add-instead-of-copy'] },
   'test/lint/fixtures/compare/apt-install-recommends/Dockerfile': { present: ['install-recommends', 'full-distribution'] },
   'test/lint/fixtures/compare/apt-lists-not-cleaned/Dockerfile': { present: ['package-cache', 'full-distribution'] },
@@ -232,22 +248,49 @@ function row(cells: readonly string[]): string {
 
 const HEADER = [row(['Problem', ...TOOLS]), row(['---', ...TOOLS.map(() => '---')])];
 
+/** The documented checks (hadolint DL rules, BuildKit build checks) that cover what `rules` of scratchify cover. */
+function documentedChecks(checks: readonly ExternalCheck[], rules: readonly string[]): string {
+  const ids = checks.filter((check) => 'rules' in check.coverage && check.coverage.rules.some((rule) => rules.includes(rule))).map((check) => `\`${check.id}\``);
+  return ids.length === 0 ? 'none' : ids.join(', ');
+}
+
+/** scratchify's rules that report `problem`. */
+function rulesFor(problem: Problem): string[] {
+  return Object.entries(FINDING_PROBLEMS.scratchify).filter(([, mapped]) => mapped === problem).map(([rule]) => rule);
+}
+
 /** The document, from comparisons; deterministic (no dates, sorted inputs). */
 export function comparisonMarkdown(comparisons: readonly FileComparison[]): string {
   const problems = Object.keys(PROBLEMS) as Problem[];
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
   const summary = [
-    ...HEADER,
-    ...problems.map((problem) => row([PROBLEMS[problem], ...TOOLS.map((tool) => summaryCell(comparisons, tool, problem))])),
+    row(['Problem', ...TOOLS, 'hadolint rule (documented)', 'BuildKit check (documented)']),
+    row(['---', ...TOOLS.map(() => '---'), '---', '---']),
+    ...problems.map((problem) =>
+      row([PROBLEMS[problem], ...TOOLS.map((tool) => summaryCell(comparisons, tool, problem)), documentedChecks(HADOLINT_RULES, rulesFor(problem)), documentedChecks(BUILDKIT_CHECKS, rulesFor(problem))]),
+    ),
     row([
       'Parse errors on these valid Dockerfiles',
       ...TOOLS.map((tool) => {
         const count = comparisons.filter((comparison) => comparison.tools[tool].parseError).length;
         return count === 0 ? 'none' : `${PARSE_ERROR} in ${plural(count, 'file')}`;
       }),
+      '',
+      '',
     ]),
-    row(['Findings outside this list (below)', ...TOOLS.map((tool) => String(comparisons.reduce((sum, comparison) => sum + comparison.tools[tool].other.length, 0)))]),
+    row(['Findings outside this list (below)', ...TOOLS.map((tool) => String(comparisons.reduce((sum, comparison) => sum + comparison.tools[tool].other.length, 0))), '', '']),
   ];
+
+  // scratchify's rules outside the shared list (most of them the hadolint and BuildKit checks users expect).
+  const outsideRules = [...new Set(comparisons.flatMap((comparison) => comparison.tools.scratchify.other))].sort();
+  const newRules = outsideRules.map((rule) =>
+    row([
+      `\`${rule}\``,
+      String(comparisons.filter((comparison) => comparison.tools.scratchify.other.includes(rule)).length),
+      documentedChecks(HADOLINT_RULES, [rule]),
+      documentedChecks(BUILDKIT_CHECKS, [rule]),
+    ]),
+  );
 
   const perFile = comparisons.flatMap((comparison) => {
     const shown = problems.filter((problem) => comparison.present.includes(problem) || TOOLS.some((tool) => comparison.tools[tool].found.has(problem)));
@@ -274,7 +317,7 @@ export function comparisonMarkdown(comparisons: readonly FileComparison[]): stri
     [
       '<!-- Generated by `npm run compare-linters` (scripts/compare-linters.ts); do not edit. -->',
       '',
-      '# scratchify lint compared with the npm Dockerfile linters',
+      '# scratchify lint compared with the npm Dockerfile linters, hadolint and BuildKit',
       '',
       `What \`scratchify lint\` (Dockerfile rules of this checkout, no image) finds in the ${plural(comparisons.length, 'Dockerfile')} of \`samples/\` ` +
         `and \`test/lint/fixtures/compare/\`, next to what the two Dockerfile linters on npm find with their default rules: ` +
@@ -297,6 +340,16 @@ export function comparisonMarkdown(comparisons: readonly FileComparison[]): stri
         'Rows list the problems present or reported.',
       '',
       perFile.join('\n').replace(/\n(### )/g, '\n\n$1'),
+      '',
+      '## scratchify’s other rules, and the hadolint and BuildKit checks they match',
+      '',
+      'scratchify’s findings on these Dockerfiles outside the shared list, with the number of Dockerfiles each rule reported, and the hadolint DL rule or BuildKit check ' +
+        'that finds the same problem according to those tools’ documentation (hadolint and BuildKit are not run here; docs/lint-rules.md lists every one of their checks and how scratchify covers it). ' +
+        'The hadolint and BuildKit columns of the summary come from the same documentation.',
+      '',
+      row(['scratchify rule', 'Dockerfiles', 'hadolint rule (documented)', 'BuildKit check (documented)']),
+      row(['---', '---', '---', '---']),
+      ...newRules,
       '',
       '## Findings outside the shared list',
       '',

@@ -263,7 +263,6 @@ export function buildDockerfile(tree: SyntaxTree, file?: string): TypedResult {
   const globalArgs: ArgInstruction[] = [];
   const preamble: Instruction[] = [];
   const stages: Stage[] = [];
-  const stageNames = new Map<string, number>();
   for (const node of tree.nodes) {
     const instruction = toInstruction(node, tree.escape, sink);
     if (!instruction) continue;
@@ -271,8 +270,8 @@ export function buildDockerfile(tree: SyntaxTree, file?: string): TypedResult {
       const stage: Stage = { index: stages.length, from: instruction, instructions: [] };
       if (instruction.stageName) {
         const name = instruction.stageName.toLowerCase();
-        if (stageNames.has(name)) sink.add(node, `duplicate stage name "${name}"`, instruction.range.startColumn);
-        stageNames.set(name, stage.index);
+        // A repeated name is not an error for BuildKit, only its DuplicateStageName check: the later stage
+        // takes the name (dockerfile2llb `dispatchStates.addState`).
         stage.name = name;
       }
       stages.push(stage);

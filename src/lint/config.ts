@@ -6,6 +6,7 @@
  *     failOn: warning            # error | warning | info
  *     maxWastePercent: 60        # unneeded-bytes becomes an error above this share of the image
  *     maxWasteBytes: 200MB       # … or above this many bytes (plain number, or kB/MB/GB/KiB/MiB/GiB)
+ *     preset: base-image         # for a base image's own Dockerfile (see PRESETS)
  *     rules:
  *       apt-no-install-recommends: off
  *       final-stage-root: error
@@ -27,6 +28,21 @@ export interface LintConfig {
 }
 
 export const CONFIG_FILE_NAMES = ['.scratchify.json', '.scratchify.yaml', '.scratchify.yml'];
+
+/**
+ * Rule settings for a kind of Dockerfile, applied beneath the config's own `rules`. `base-image`: the Dockerfile
+ * of an image other Dockerfiles build on (an official language image, a company base): which distribution it
+ * ships, that it leaves the user as root and which tools it carries are its purpose, so the final-image rules
+ * about them are off; hygiene rules (caches, pinning, pipefail…) still apply.
+ */
+export const PRESETS: Readonly<Record<string, Readonly<Record<string, RuleSetting>>>> = {
+  'base-image': {
+    'final-stage-root': 'off',
+    'final-stage-distribution': 'off',
+    'build-tools-in-final-stage': 'off',
+    'download-tools-in-final-stage': 'off',
+  },
+};
 
 /** A configuration file that cannot be used. */
 export class ConfigError extends ScratchifyError {
@@ -96,13 +112,18 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): LintC
   }
   const config: LintConfig = { rules: {} };
   if (document.contents === null) return config;
-  if (!isMap(document.contents)) throw new ConfigError('the config must be a mapping (keys rules, failOn, maxWastePercent, maxWasteBytes)', where(document.contents));
+  if (!isMap(document.contents)) throw new ConfigError('the config must be a mapping (keys preset, rules, failOn, maxWastePercent, maxWasteBytes)', where(document.contents));
+  let preset: Readonly<Record<string, RuleSetting>> = {};
   for (const pair of document.contents.items) {
     const keyNode = pair.key as Node;
     const key = isScalar(keyNode) ? String(keyNode.value) : '';
     const valueNode = pair.value as Node | null;
     const value: unknown = isScalar(valueNode) ? valueNode.value : undefined;
     switch (key) {
+      case 'preset':
+        if (typeof value !== 'string' || !(value in PRESETS)) throw new ConfigError(`preset must be one of ${Object.keys(PRESETS).join(', ')}`, where(valueNode ?? keyNode));
+        preset = PRESETS[value];
+        break;
       case 'failOn':
         if (!isSeverity(value)) throw new ConfigError(`failOn must be one of ${SEVERITIES.join(', ')}`, where(valueNode ?? keyNode));
         config.failOn = value;
@@ -133,8 +154,9 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): LintC
         break;
       }
       default:
-        throw new ConfigError(`unknown key ${JSON.stringify(key)} (expected rules, failOn, maxWastePercent, maxWasteBytes)`, where(keyNode));
+        throw new ConfigError(`unknown key ${JSON.stringify(key)} (expected preset, rules, failOn, maxWastePercent, maxWasteBytes)`, where(keyNode));
     }
   }
+  config.rules = { ...preset, ...config.rules };
   return config;
 }

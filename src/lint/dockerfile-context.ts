@@ -3,10 +3,11 @@
  * each RUN executes (from the shell grammar, never from regular expressions over the text), and a way to
  * point at text inside an instruction.
  */
-import type { Dockerfile, Instruction, RunInstruction, Stage } from '../dockerfile/ir';
-import { chompedContent } from '../dockerfile/syntax';
+import type { Dockerfile, EscapeChar, Instruction, RunInstruction, Stage } from '../dockerfile';
 import { invokedCommands, type InvokedCommand } from '../shell';
 import type { StageBase, StageGraph } from '../stages';
+import { classifyBase } from './rules/support/base-images';
+import { runScripts, type RunScript } from './run-source';
 import type { Location } from './types';
 
 /** The stages whose file system is the target image: the target and the stages it is built FROM, oldest first. */
@@ -21,55 +22,83 @@ export function finalLineage(dockerfile: Dockerfile, graph: StageGraph): Stage[]
   return lineage;
 }
 
-/** Single quotes around a word for /bin/sh, so an exec-form argv can go through the same command analysis. */
-function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+/** File names of Dockerfiles that build a base image: `Dockerfile.base`, `base.Dockerfile`, `base-image.dockerfile`, `base/Dockerfile`. */
+const BASE_IMAGE_FILE = /(?:^|[\\/])(?:[^\\/]*[.-])?base(?:[.-]image)?(?:\.dockerfile|[\\/]Dockerfile)$|(?:^|[\\/])Dockerfile[.-](?:[^\\/]*[.-])?base$/i;
+
+/**
+ * Why a Dockerfile looks like it builds a base image for other Dockerfiles (see `DockerfileLintContext`), or
+ * undefined: it declares ONBUILD triggers for the images built on it; its final image runs nothing of its own
+ * (no CMD or ENTRYPOINT in the final lineage, on scratch or a bare distribution — on a server or language
+ * image the missing CMD is inherited, as in `FROM nginx` + `COPY site/ …`); or its file name says so.
+ */
+export function baseImagePurpose(file: string, lineage: readonly Stage[], base: StageBase): string | undefined {
+  const instructions = lineage.flatMap((stage) => stage.instructions);
+  if (instructions.some((instruction) => instruction.keyword === 'ONBUILD')) return 'it declares ONBUILD triggers for the images built on it';
+  const runsNothing = !instructions.some((instruction) => instruction.keyword === 'CMD' || instruction.keyword === 'ENTRYPOINT');
+  const bare = base.kind === 'scratch' || (base.kind === 'image' && classifyBase(base.reference)?.kind === 'distribution');
+  if (runsNothing && bare) return 'its final image sets no CMD or ENTRYPOINT on a bare base';
+  if (BASE_IMAGE_FILE.test(file)) return 'its file name says it builds a base image';
+  return undefined;
 }
 
 /** Shells whose scripts the POSIX grammar does not describe; their RUN lines are not analysed. */
 const NON_POSIX_SHELLS = /(?:^|[\\/])(?:pwsh|powershell|cmd)(?:\.exe)?$/i;
 
-/** The shell a stage's shell-form RUN uses at `run`: the last SHELL before it in the stage or its parents. */
-function shellAt(stages: readonly Stage[], run: RunInstruction): string[] | undefined {
-  let shell: string[] | undefined;
-  for (const stage of stages) {
-    for (const instruction of stage.instructions) {
-      if (instruction === run) return shell;
-      if (instruction.keyword === 'SHELL') shell = instruction.argv;
-    }
-  }
-  return shell;
-}
-
 /**
- * The script text a RUN hands to the shell. `RUN <<EOF` alone runs the heredoc as the script (BuildKit's
- * special case); otherwise heredocs are stdin of the commands and are appended as real here-documents so the
- * shell grammar reads them as such.
+ * The commands of every RUN, parsed once on first use, and where each came from. The SHELL in force at each
+ * RUN (the last SHELL before it in its stage or the stages it is built FROM) is found in one pass over the
+ * stages, so the index costs time linear in the Dockerfile.
  */
-function runScripts(run: RunInstruction): string[] {
-  if (run.command.form === 'exec') return [run.command.argv.map(shellQuote).join(' ')];
-  const script = run.command.script;
-  if (run.heredocs.length > 0 && /^\s*(?:\d*<<-?\s*["']?[A-Za-z0-9_.-]+["']?\s*)+$/.test(script)) {
-    return run.heredocs
-      .map(chompedContent)
-      .filter((body) => !/^#!/.test(body) || /^#!\s*\S*\/(?:env\s+)?(?:ba|da|k|a)?sh\b/.test(body));
-  }
-  return [[script, ...run.heredocs.map((heredoc) => `${heredoc.content}${heredoc.name}`)].join('\n')];
-}
-
 export class CommandIndex {
   private readonly cache = new Map<RunInstruction, InvokedCommand[]>();
+  private readonly scripts = new Map<InvokedCommand, RunScript>();
+  private readonly shells = new Map<RunInstruction, string[] | undefined>();
 
-  constructor(private readonly stages: readonly Stage[]) {}
+  constructor(
+    stages: readonly Stage[],
+    graph: StageGraph,
+    private readonly lines: readonly string[],
+    private readonly escape: EscapeChar,
+  ) {
+    const shellAtEnd: Array<string[] | undefined> = [];
+    for (const stage of stages) {
+      const base = graph.stages[stage.index]?.base;
+      let shell = base?.kind === 'stage' ? shellAtEnd[base.index] : undefined;
+      for (const instruction of stage.instructions) {
+        if (instruction.keyword === 'SHELL') shell = instruction.argv;
+        else if (instruction.keyword === 'RUN') this.shells.set(instruction, shell);
+      }
+      shellAtEnd[stage.index] = shell;
+    }
+  }
 
   commandsOf(run: RunInstruction): InvokedCommand[] {
     let commands = this.cache.get(run);
     if (commands === undefined) {
-      const shell = run.command.form === 'shell' ? shellAt(this.stages, run) : undefined;
-      commands = shell && NON_POSIX_SHELLS.test(shell[0] ?? '') ? [] : runScripts(run).flatMap((script) => invokedCommands(script));
+      const shell = run.command.form === 'shell' ? this.shells.get(run) : undefined;
+      commands = [];
+      if (!(shell && NON_POSIX_SHELLS.test(shell[0] ?? ''))) {
+        for (const script of runScripts(run, this.lines, this.escape)) {
+          for (const command of invokedCommands(script.text)) {
+            this.scripts.set(command, script);
+            commands.push(command);
+          }
+        }
+      }
       this.cache.set(run, commands);
     }
     return commands;
+  }
+
+  /** Where `command` (its name, or its argument at `argument`) is in the Dockerfile; undefined when unknown. */
+  locate(command: InvokedCommand, argument?: number): Omit<Location, 'file'> | undefined {
+    const script = this.scripts.get(command);
+    const span = argument === undefined ? { line: command.line, column: command.column, text: command.name } : command.argSpans[argument];
+    if (script === undefined || span === undefined || command.nested === 'shell-string') return undefined;
+    const start = script.toFile(span.line, span.column);
+    const last = script.toFile(span.line, span.column + Math.max(span.text.length, 1) - 1);
+    if (start === undefined || last === undefined) return undefined;
+    return { line: start.line, column: start.column, endLine: last.line, endColumn: last.column + 1 };
   }
 }
 
@@ -86,4 +115,18 @@ export function locate(lines: readonly string[], instruction: Instruction, near?
     }
   }
   return { line: startLine, column: startColumn, endLine, endColumn: endColumn + 1 };
+}
+
+/**
+ * Where `word` stands as a whole shell word (between blanks, quotes, `;`, `&`, `|` or `=`…) on the
+ * instruction's lines, so that a finding about package `git` points at `git`, not into `digital` or `github`.
+ */
+export function locateWord(lines: readonly string[], instruction: Instruction, word: string): Omit<Location, 'file'> | undefined {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`(?<=^|[\\s'"=;&|(])${escaped}(?=$|[\\s'";&|)])`);
+  for (let line = instruction.range.startLine; line <= instruction.range.endLine; line++) {
+    const match = pattern.exec(lines[line - 1] ?? '');
+    if (match) return { line, column: match.index + 1, endLine: line, endColumn: match.index + 1 + word.length };
+  }
+  return undefined;
 }

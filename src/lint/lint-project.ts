@@ -21,6 +21,8 @@ export interface LintProjectOptions {
   image?: ImageRequest;
   /** Build context (default: the Dockerfile's directory): `--build` and `.dockerignore`. */
   context?: string;
+  /** True when the user named `context` rather than it defaulting to the Dockerfile's directory. */
+  contextGiven?: boolean;
   target?: string;
   buildArgs?: Record<string, string>;
   /** Extra paths the analysis keeps (`--keep`). */
@@ -56,6 +58,7 @@ export async function lintProject(options: LintProjectOptions): Promise<LintResu
   const input: LintInput = {
     dockerfile: options.dockerfile,
     contextDir: options.context,
+    contextGiven: options.contextGiven,
     target: options.target,
     buildArgs: options.buildArgs,
     config: options.config,

@@ -10,7 +10,7 @@ import { resolveStages } from '../stages';
 import type { LayerWaste } from '../tree/layer-waste';
 import type { FileTree } from '../tree/types';
 import type { LintConfig } from './config';
-import { CommandIndex, finalLineage, locate } from './dockerfile-context';
+import { baseImagePurpose, CommandIndex, finalLineage, locate, locateWord } from './dockerfile-context';
 import { isSuppressed, readSuppressions, type Suppressions } from './pragmas';
 import { ALL_RULES } from './rules';
 import {
@@ -45,6 +45,8 @@ export interface LintInput {
   dockerfile?: { text: string; file: string };
   /** Build context directory (for `.dockerignore`); default: none known. */
   contextDir?: string;
+  /** Whether the user named `contextDir` (`--context`), rather than it being the Dockerfile's directory by default. */
+  contextGiven?: boolean;
   target?: string;
   buildArgs?: Record<string, string>;
   platform?: string;
@@ -123,7 +125,7 @@ export function lint(input: LintInput): LintResult {
       const graph = resolveStages(dockerfile, { target: input.target, buildArgs: input.buildArgs, platform: input.platform });
       suppressions = readSuppressions(dockerfile, lines);
       const stages = finalLineage(dockerfile, graph);
-      const commands = new CommandIndex(dockerfile.stages);
+      const commands = new CommandIndex(dockerfile.stages, graph, lines, dockerfile.escape);
       dockerfileContext = {
         file: input.dockerfile.file,
         lines,
@@ -133,7 +135,11 @@ export function lint(input: LintInput): LintResult {
         finalLineage: stages,
         finalBase: graph.stages[stages[0].index].base,
         contextDir: input.contextDir,
+        contextGiven: input.contextGiven ?? false,
+        baseImagePurpose: baseImagePurpose(input.dockerfile.file, stages, graph.stages[stages[0].index].base),
         commandsOf: (run) => commands.commandsOf(run),
+        locateCommand: (run, command, argument) =>
+          commands.locate(command, argument) ?? locateWord(lines, run, argument === undefined ? command.name : (command.args[argument] ?? command.name)) ?? locate(lines, run),
         report: () => undefined,
       };
       targetFrom = locate(lines, dockerfile.stages[graph.target].from);
@@ -152,9 +158,10 @@ export function lint(input: LintInput): LintResult {
   }
 
   const reporter = (meta: RuleMeta, severity: Severity) => (descriptor: ReportDescriptor): void => {
+    const configured = config.rules[meta.id] !== undefined;
     const where = descriptor.location ?? (descriptor.instruction && dockerfileContext ? locate(dockerfileContext.lines, descriptor.instruction, descriptor.near) : meta.kind === 'image' ? targetFrom : undefined);
     if (suppressions && isSuppressed(suppressions, meta.id, where?.line)) return;
-    findings.push({ ruleId: meta.id, severity: descriptor.severity ?? severity, message: descriptor.message, location: { file, ...where }, fix: descriptor.fix ?? meta.fix, ...(descriptor.data ? { data: descriptor.data } : {}) });
+    findings.push({ ruleId: meta.id, severity: descriptor.severity ?? (configured ? undefined : descriptor.defaultSeverity) ?? severity, message: descriptor.message, location: { file, ...where }, fix: descriptor.fix ?? meta.fix, ...(descriptor.data ? { data: descriptor.data } : {}) });
   };
 
   const imageFacts = input.image && {

@@ -4,6 +4,7 @@
  * `#<id>`, which other docs and tools link to). `scripts/generate-rule-docs.ts` writes the file and a test
  * checks it is current.
  */
+import { BUILDKIT_CHECKS, HADOLINT_RULES, type ExternalCheck } from './coverage';
 import { SYNTAX_RULE } from './linter';
 import { ALL_RULES } from './rules';
 import type { RuleKind, RuleMeta } from './types';
@@ -63,6 +64,26 @@ function ruleSection(meta: RuleMeta): string {
   return lines.join('\n');
 }
 
+function coverageCell(check: ExternalCheck): string {
+  const { coverage } = check;
+  if ('rules' in coverage) return cell(`${coverage.rules.map((id) => `[${id}](#${id})`).join(', ')}${coverage.note ? ` (${coverage.note})` : ''}`);
+  if ('parser' in coverage) return cell(`parse error: ${coverage.parser}`);
+  return cell(`not covered: ${coverage.notCovered}`);
+}
+
+function coverageTable(title: string, intro: string, checks: readonly ExternalCheck[]): string {
+  const covered = checks.filter((check) => !('notCovered' in check.coverage)).length;
+  return [
+    `## ${title}`,
+    '',
+    `${intro} ${covered} of ${checks.length} are covered by a rule or by the parser.`,
+    '',
+    '| Check | Finds | scratchify |',
+    '| --- | --- | --- |',
+    ...checks.map((check) => `| \`${check.id}\` | ${cell(check.summary)} | ${coverageCell(check)} |`),
+  ].join('\n');
+}
+
 /** The Markdown of docs/lint-rules.md for `rules`, Dockerfile rules first, each group in registry order. */
 export function rulesMarkdown(rules: readonly RuleMeta[]): string {
   const kinds: RuleKind[] = ['dockerfile', 'image'];
@@ -87,6 +108,18 @@ export function rulesMarkdown(rules: readonly RuleMeta[]): string {
       ...index,
       '',
       sections.join('\n\n'),
+      '',
+      coverageTable(
+        'hadolint DL rules',
+        'Every DL rule of hadolint 2.15 (its README’s table; IDs hadolint retired are left out), with the scratchify rule that finds the same problem, or why none does. hadolint’s ShellCheck (SC) findings are not mapped: scratchify reads RUN lines with its own shell grammar.',
+        HADOLINT_RULES,
+      ),
+      '',
+      coverageTable(
+        'BuildKit build checks',
+        'Every check of `docker build --check` (BuildKit’s frontend/dockerfile/linter/ruleset.go), with its status in scratchify.',
+        BUILDKIT_CHECKS,
+      ),
     ].join('\n') + '\n'
   );
 }

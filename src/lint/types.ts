@@ -79,6 +79,11 @@ export interface ReportDescriptor {
    * whatever the rule's usual severity).
    */
   severity?: Severity;
+  /**
+   * The severity of this finding when the config does not set the rule's: a rule that applies less here
+   * (a base image's own Dockerfile judged by a final-image rule) reports lower than its default.
+   */
+  defaultSeverity?: Severity;
 }
 
 /** Thresholds a rule reads; set by the config file and the CLI. */
@@ -106,8 +111,21 @@ export interface DockerfileLintContext {
   finalBase: StageBase;
   /** The build context directory, when known (for `.dockerignore`). */
   contextDir?: string;
+  /** True when the user named the context (`--context`); otherwise `contextDir` is the Dockerfile's directory, a guess. */
+  contextGiven: boolean;
+  /**
+   * Why this Dockerfile looks like it builds a base image for other Dockerfiles rather than an image that
+   * runs a program (no CMD or ENTRYPOINT, ONBUILD triggers, a base-image file name), or undefined. Rules
+   * about the final image report such files at `info` unless the config sets their severity.
+   */
+  baseImagePurpose?: string;
   /** The commands a RUN executes, from the shell grammar (heredoc scripts included). */
   commandsOf(run: RunInstruction): readonly InvokedCommand[];
+  /**
+   * Where a command of a RUN is in the Dockerfile: its name, or its argument at index `argument` of
+   * `command.args`. Falls back to the first occurrence of that word on the RUN's lines, then to the RUN.
+   */
+  locateCommand(run: RunInstruction, command: InvokedCommand, argument?: number): Omit<Location, 'file'>;
   report(descriptor: ReportDescriptor): void;
 }
 

@@ -19,6 +19,14 @@ import type { CopyGroup, SkeletonDirectory, SkeletonSymlink, SlimPlan } from './
 export const MAX_COPY_GROUPS = 100;
 
 /**
+ * Sources allowed in one COPY. Docker 20.10's BuildKit (Debian 12, Ubuntu 22.04) failed COPY instructions with
+ * about a hundred sources with "flightcontrol: exceeded retry timeout", on a loaded machine and on a quiet one:
+ * a larger group is assembled in the skeleton stage (one COPY of one directory) when the image has GNU cp, and
+ * split into several COPY instructions otherwise.
+ */
+export const MAX_SOURCES_PER_COPY = 32;
+
+/**
  * True when COPY would read `path` as a pattern rather than a name. BuildKit (fsutil `copy`) and the legacy
  * builder treat a source with `*`, `?` or `[` as a pattern and take one without them literally, `\` included,
  * so `\[` escapes nothing; `[[]` does escape `[` for both, but buildah matches the names it found a second
@@ -133,7 +141,11 @@ export async function buildPlan(fullAnalysis: Analysis, tree: FileTree, options:
       return parent === '/' || !(fullyKept.get(parent) && holdsContent.get(parent));
     })
     .map((kept) => kept.path);
-  const insideWhole = (path: string): boolean => wholeDirectories.some((dir) => path.startsWith(`${dir}/`));
+  const wholeSet = new Set(wholeDirectories);
+  const insideWhole = (path: string): boolean => {
+    for (let dir = posix.dirname(path); dir !== '/'; dir = posix.dirname(dir)) if (wholeSet.has(dir)) return true;
+    return false;
+  };
 
   // Paths COPY cannot name go to the skeleton stage's `cp -a --parents` when the image has the tools for it;
   // otherwise they stay COPY sources and the emitter refuses them.
@@ -180,7 +192,7 @@ export async function buildPlan(fullAnalysis: Analysis, tree: FileTree, options:
       const target = tree.resolve(kept.path, { followFinal: true });
       if (target.entry?.type === 'file' || target.entry?.type === 'hardlink') {
         const key = `${posix.dirname(kept.path)}\u0000${kept.uid}:${kept.gid}`;
-        fileGroups.set(key, [...(fileGroups.get(key) ?? []), { ...kept, type: 'file', size: target.entry.size }]);
+        addToGroup(fileGroups, key, { ...kept, type: 'file', size: target.entry.size });
       } else notes.push(`${kept.path} is a symlink to a directory; without a shell in the image it is not recreated`);
       continue;
     }
@@ -190,7 +202,7 @@ export async function buildPlan(fullAnalysis: Analysis, tree: FileTree, options:
     }
     if (carried(kept.path)) continue;
     const key = `${posix.dirname(kept.path)}\u0000${kept.uid}:${kept.gid}`;
-    fileGroups.set(key, [...(fileGroups.get(key) ?? []), kept]);
+    addToGroup(fileGroups, key, kept);
   }
   for (const [key, members] of fileGroups) {
     const dir = key.split('\u0000')[0];
@@ -216,13 +228,15 @@ export async function buildPlan(fullAnalysis: Analysis, tree: FileTree, options:
   if (patternPaths.length > 0) {
     notes.push(`${patternPaths.length} paths whose names COPY reads as patterns ([ * ? \\) are assembled in the skeleton stage with cp -a --parents`);
   }
+  // Groups with more sources than one COPY carries reliably: assembled in the skeleton, or split.
+  let remaining = capSources(copies, options.hasShell && options.hasCpParents === true, { assembled, notes, byPath });
   // Over the layer limit, the smallest groups move into the skeleton stage when its cp can carry them exactly.
-  let remaining = copies;
-  if (options.hasShell && options.hasCpParents && copies.length > MAX_COPY_GROUPS) {
-    const bySize = [...copies].sort((a, b) => a.bytes - b.bytes || (a.sources[0] < b.sources[0] ? -1 : 1));
-    const moved = new Set(bySize.slice(0, copies.length - MAX_COPY_GROUPS));
+  const capped = remaining;
+  if (options.hasShell && options.hasCpParents && capped.length > MAX_COPY_GROUPS) {
+    const bySize = [...capped].sort((a, b) => a.bytes - b.bytes || (a.sources[0] < b.sources[0] ? -1 : 1));
+    const moved = new Set(bySize.slice(0, capped.length - MAX_COPY_GROUPS));
     for (const group of moved) assembled.push(...group.sources);
-    remaining = copies.filter((group) => !moved.has(group));
+    remaining = capped.filter((group) => !moved.has(group));
     notes.push(`${moved.size} small groups are assembled in the skeleton stage with cp -a --parents to stay under ${MAX_COPY_GROUPS} COPY layers`);
   }
   // GNU cp --parents creates the parent directories 0700: list them so the skeleton sets their real metadata.
@@ -250,6 +264,39 @@ export async function buildPlan(fullAnalysis: Analysis, tree: FileTree, options:
     config: await runtimeConfig(analysis, tree, notes),
     notes,
   };
+}
+
+function addToGroup(groups: Map<string, KeptPath[]>, key: string, member: KeptPath): void {
+  const members = groups.get(key);
+  if (members) members.push(member);
+  else groups.set(key, [member]);
+}
+
+/** Keeps every COPY at MAX_SOURCES_PER_COPY sources or fewer (see there for why). */
+function capSources(copies: CopyGroup[], canAssemble: boolean, into: { assembled: string[]; notes: string[]; byPath: Map<string, KeptPath> }): CopyGroup[] {
+  const { assembled, notes, byPath } = into;
+  const result: CopyGroup[] = [];
+  let movedGroups = 0;
+  let splitGroups = 0;
+  for (const group of copies) {
+    if (group.sources.length <= MAX_SOURCES_PER_COPY) {
+      result.push(group);
+    } else if (canAssemble) {
+      assembled.push(...group.sources);
+      movedGroups++;
+    } else {
+      splitGroups++;
+      const parts = Math.ceil(group.sources.length / MAX_SOURCES_PER_COPY);
+      for (let part = 0; part < parts; part++) {
+        const sources = group.sources.slice(part * MAX_SOURCES_PER_COPY, (part + 1) * MAX_SOURCES_PER_COPY);
+        const bytes = sources.reduce((sum, source) => sum + (byPath.get(source)?.size ?? 0), 0);
+        result.push({ ...group, comment: `${group.comment} (part ${part + 1} of ${parts})`, sources, bytes });
+      }
+    }
+  }
+  if (movedGroups > 0) notes.push(`${movedGroups} groups of more than ${MAX_SOURCES_PER_COPY} files are assembled in the skeleton stage with cp -a --parents, so no COPY has more sources than builders copy reliably`);
+  if (splitGroups > 0) notes.push(`${splitGroups} groups of more than ${MAX_SOURCES_PER_COPY} files are split into several COPY instructions, so no COPY has more sources than builders copy reliably`);
+  return result;
 }
 
 /**

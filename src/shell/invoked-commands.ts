@@ -36,6 +36,12 @@ export interface InvokedCommand {
   line: number;
   column: number;
   /**
+   * Where each argument is in the analysed text, in the order of `args`: its first character and its
+   * source text (quotes and escapes as written), so a finding can point at the exact word. For a command
+   * inside a `sh -c '…'` string the columns count from the start of that string.
+   */
+  argSpans: readonly ShellSpan[];
+  /**
    * The command replaces the shell process: run by `exec`, possibly through wrappers that exec too
    * (`exec gosu app "$@"`). In an entrypoint this is the process that keeps running.
    */
@@ -46,6 +52,18 @@ export interface InvokedCommand {
   nested?: 'substitution' | 'shell-string';
   /** Defined inside this function's body, so it runs only when the function is called. */
   inFunction?: string;
+  /**
+   * Part of a pipeline of two or more commands (`curl … | sh`): which pipeline (an id shared by its commands,
+   * unique in the text) and where in it, 0-based, of how many.
+   */
+  pipeline?: { id: number; index: number; size: number };
+}
+
+/** A word's place in the analysed text: its first character and its source text. */
+export interface ShellSpan {
+  line: number;
+  column: number;
+  text: string;
 }
 
 /** The commands found, plus the syntax errors of parts that could not be parsed and were skipped. */
@@ -57,6 +75,7 @@ export interface InvokedCommandsReport {
 interface WalkContext {
   nested?: 'substitution' | 'shell-string';
   inFunction?: string;
+  pipeline?: { id: number; index: number; size: number };
 }
 
 /** Lines tried together when looking for the end of a construct that failed to parse. */
@@ -70,6 +89,7 @@ class InvocationCollector {
   readonly commands: InvokedCommand[] = [];
   readonly errors: ScratchifyError[] = [];
   private readonly functions = new Set<string>();
+  private pipelines = 0;
 
   script(script: ShellScript, context: WalkContext): void {
     this.findFunctions(script.body);
@@ -91,7 +111,9 @@ class InvocationCollector {
   private list(list: CommandList, context: WalkContext): void {
     for (const item of list.items) {
       for (const pipeline of [item.command.first, ...item.command.rest.map((r) => r.pipeline)]) {
-        for (const command of pipeline.commands) this.command(command, context);
+        const size = pipeline.commands.length;
+        const id = size > 1 ? ++this.pipelines : 0;
+        pipeline.commands.forEach((command, index) => this.command(command, size > 1 ? { ...context, pipeline: { id, index, size } } : context));
       }
     }
   }
@@ -149,7 +171,7 @@ class InvocationCollector {
     for (const part of parts) {
       if (part.kind === 'double') this.parts(part.parts, context);
       else if (part.kind === 'parameter' && part.argument) this.parts(part.argument, context);
-      else if (part.kind === 'command') this.script(part.script, { ...context, nested: 'substitution' });
+      else if (part.kind === 'command') this.script(part.script, { ...context, nested: 'substitution', pipeline: undefined });
     }
   }
 
@@ -175,10 +197,12 @@ class InvocationCollector {
       resolution,
       line: first.line,
       column: first.column,
+      argSpans: rest.map((word) => ({ line: word.line, column: word.column, text: word.text })),
       ...(viaExec ? { viaExec } : {}),
       ...(wrappers.length > 0 ? { wrappers } : {}),
       ...(context.nested ? { nested: context.nested } : {}),
       ...(context.inFunction ? { inFunction: context.inFunction } : {}),
+      ...(context.pipeline ? { pipeline: context.pipeline } : {}),
     });
     if (name === undefined || resolution === 'function') return;
     const program = basename(name);
@@ -211,7 +235,7 @@ class InvocationCollector {
     if (!hasC || scriptWord === undefined) return;
     const text = literalWordValue(scriptWord);
     if (text === undefined) return;
-    this.text(text, { ...context, nested: 'shell-string' }, scriptWord.line - 1);
+    this.text(text, { ...context, nested: 'shell-string', pipeline: undefined }, scriptWord.line - 1);
   }
 
   /**

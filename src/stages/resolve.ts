@@ -4,10 +4,13 @@
  * contract each stage's image would carry.
  */
 import { posix } from 'node:path';
-import { DockerfileSyntaxError, UsageError } from '../errors';
+import { DockerfileSyntaxError, ScratchifyError, UsageError } from '../errors';
 import type { CommandForm, Dockerfile, Instruction, Stage } from '../dockerfile';
+import { readMount } from '../dockerfile/mount';
 import { ExpansionBudget } from '../expand';
 import { PersistentList, PersistentMap } from './persistent-map';
+import { normalizeWorkdir, pathRelativeToWorkdir, PlatformPathError } from './paths';
+import { inferredPlatform, platformOS } from './platform';
 import { evaluateGlobalArgs, expandIn, expandWordsIn, platformArgs, Scope, type ExpandContext } from './scope';
 import type { CopyRecord, ResolvedStage, RuntimeContract, StageBase, StageDependency, StageGraph } from './types';
 
@@ -16,7 +19,10 @@ export interface ResolveOptions {
   target?: string;
   /** `--build-arg K=V` values. */
   buildArgs?: Record<string, string>;
-  /** Target platform for the predefined ARGs, e.g. `linux/amd64`. Default: this machine's. */
+  /**
+   * Target platform for the predefined ARGs and for how paths are read, e.g. `linux/amd64`. Default: this
+   * machine's, or `windows/<arch>` for a Dockerfile written for Windows (see platform.ts).
+   */
   platform?: string;
 }
 
@@ -61,13 +67,10 @@ function commandArgv(command: CommandForm, shell: string[] | undefined): string[
   return command.form === 'exec' ? command.argv : [...(shell ?? ['/bin/sh', '-c']), command.script];
 }
 
-/** An absolute, normalized path (`./`, `..`, doubled slashes resolved), relative ones against WORKDIR. */
-function joinWorkdir(current: string | undefined, path: string): string {
-  const joined = posix.normalize(path.startsWith('/') ? path : `${current ?? '/'}/${path}`);
-  return joined.length > 1 ? joined.replace(/\/+$/, '') : joined;
-}
-
-/** The stages by name (lower-cased; the first of a repeated name), and how many there are. */
+/**
+ * The stages by name (lower-cased), and how many there are. With a name used twice the later stage holds it, as
+ * in dockerfile2llb's `addState`.
+ */
 interface StageNames {
   byName: Map<string, number>;
   count: number;
@@ -75,7 +78,7 @@ interface StageNames {
 
 function stageNames(stages: Stage[]): StageNames {
   const byName = new Map<string, number>();
-  for (const stage of stages) if (stage.name !== undefined && !byName.has(stage.name)) byName.set(stage.name, stage.index);
+  for (const stage of stages) if (stage.name !== undefined) byName.set(stage.name, stage.index);
   return { byName, count: stages.length };
 }
 
@@ -102,6 +105,50 @@ interface StageState {
   scope: Scope;
   contract: ContractState;
   copies: PersistentList<CopyRecord>;
+  /** The OS the stage is built for: how its paths read. */
+  os: string;
+  /**
+   * The first error BuildKit raises only when it dispatches the stage (a bad `--mount` option, a WORKDIR on
+   * another drive): thrown when the target needs the stage, ignored otherwise, as BuildKit never dispatches it.
+   */
+  dispatchError?: ScratchifyError;
+}
+
+/** Records the first dispatch-time error of a stage. */
+function dispatchError(state: StageState, message: string, location: { line: number; column: number }, file: string | undefined): void {
+  state.dispatchError ??= new DockerfileSyntaxError(message, { file, ...location });
+}
+
+/** `RUN --mount` values read strictly with the stage's variables (commands_runmount.go, convert_runmount.go). */
+function checkMounts(instruction: Instruction & { keyword: 'RUN' }, state: StageState, expand: (word: string) => string, location: { line: number; column: number }, file: string | undefined): void {
+  for (const flag of instruction.flags) {
+    if (flag.name !== 'mount' || flag.value === undefined) continue;
+    let reading;
+    try {
+      reading = readMount(flag.value, expand);
+    } catch (error) {
+      if (!(error instanceof ScratchifyError)) throw error;
+      dispatchError(state, error.message, location, file);
+      return;
+    }
+    if (reading.problem !== undefined) {
+      dispatchError(state, reading.problem, location, file);
+      return;
+    }
+    const mount = reading.mount;
+    if (!mount || mount.type === 'secret' || mount.type === 'ssh') continue;
+    // A relative or missing target is joined to the working directory, and exactly `/` is refused. The
+    // working directory is known when the Dockerfile set one or the stage starts from scratch.
+    if (state.os === 'windows') continue;
+    const scalars = state.contract.scalars;
+    const workdir = scalars.workdir ?? (scalars.inheritsFrom === undefined ? '/' : undefined);
+    const target = mount.target ?? '';
+    const absolute = target.startsWith('/') ? target : workdir === undefined ? undefined : posix.join('/', workdir, target);
+    if (absolute === '/' || absolute === '/.') {
+      dispatchError(state, 'invalid mount target "/"', location, file);
+      return;
+    }
+  }
 }
 
 function applyInstruction(
@@ -112,10 +159,13 @@ function applyInstruction(
   globals: Map<string, string | undefined>,
   builtins: Record<string, string>,
 ): void {
-  const { scope, contract: { scalars: contract } } = state;
+  const { scope, os, contract: { scalars: contract } } = state;
   const location = { line: instruction.range.startLine, column: instruction.range.startColumn };
   const expand = (word: string): string => expandIn(scope, word, context, location);
   switch (instruction.keyword) {
+    case 'RUN':
+      checkMounts(instruction, state, expand, location, context.file);
+      return;
     case 'ARG':
       for (const arg of instruction.args) {
         let value: string | undefined;
@@ -144,14 +194,15 @@ function applyInstruction(
       // Heredoc sources are names, not paths; everything else is expanded word by word, never re-split.
       const heredocNames = new Set(instruction.heredocs.map((heredoc) => `<<${heredoc.name}`));
       const sources = instruction.sources.map((source) => (heredocNames.has(source) ? source : expand(source)));
-      const written = expand(instruction.destination);
-      const absolute = joinWorkdir(contract.workdir, written);
-      const record: CopyRecord = {
-        keyword: instruction.keyword,
-        sources,
-        destination: written.endsWith('/') && !absolute.endsWith('/') ? `${absolute}/` : absolute,
-        line: location.line,
-      };
+      let destination: string;
+      try {
+        destination = pathRelativeToWorkdir(contract.workdir, expand(instruction.destination), os);
+      } catch (error) {
+        if (!(error instanceof PlatformPathError)) throw error;
+        dispatchError(state, `removing drive letter: ${error.message}`, location, context.file);
+        return;
+      }
+      const record: CopyRecord = { keyword: instruction.keyword, sources, destination, line: location.line };
       if (instruction.keyword === 'COPY' && instruction.from !== undefined) record.from = instruction.from;
       if (instruction.chown !== undefined) record.chown = expand(instruction.chown);
       if (instruction.chmod !== undefined) record.chmod = expand(instruction.chmod);
@@ -159,7 +210,12 @@ function applyInstruction(
       return;
     }
     case 'WORKDIR':
-      contract.workdir = joinWorkdir(contract.workdir, expand(instruction.path));
+      try {
+        contract.workdir = normalizeWorkdir(contract.workdir, expand(instruction.path), os);
+      } catch (error) {
+        if (!(error instanceof PlatformPathError)) throw error;
+        dispatchError(state, `normalizing workdir: normalizing working directory: removing drive letter: ${error.message}`, location, context.file);
+      }
       return;
     case 'USER':
       contract.user = expand(instruction.user);
@@ -242,12 +298,14 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
   }
   const context: ExpandContext = { escape: dockerfile.escape, file: dockerfile.file, budget: new ExpansionBudget() };
   const buildArgs = options.buildArgs ?? {};
-  const builtins = platformArgs(options.platform);
+  const targetPlatform = options.platform ?? inferredPlatform(dockerfile);
+  const builtins = platformArgs(targetPlatform);
   const globals = evaluateGlobalArgs(dockerfile.globalArgs, buildArgs, builtins, context);
   const fromScope = new Scope(PersistentMap.from([...Object.entries(builtins), ...globals]));
   const names = stageNames(dockerfile.stages);
   const finalStates: StageState[] = [];
   const resolved: ResolvedStage[] = [];
+  const namedSoFar = new Map<string, number>();
 
   for (const stage of dockerfile.stages) {
     const line = stage.from.range.startLine;
@@ -257,30 +315,33 @@ export function resolveStages(dockerfile: Dockerfile, options: ResolveOptions = 
     if (baseName === '') {
       throw new DockerfileSyntaxError('base name (' + stage.from.image + ') should not be blank', { file: context.file, ...location });
     }
-    const named = names.byName.get(baseName.toLowerCase());
-    const parentIndex = named !== undefined && named < stage.index ? named : undefined;
+    // FROM looks a name up among the stages before it (the later of two with the same name).
+    const parentIndex = namedSoFar.get(baseName.toLowerCase());
     let base: StageBase;
     let state: StageState;
     if (parentIndex !== undefined) {
       base = { kind: 'stage', index: parentIndex };
       const parent = finalStates[parentIndex];
-      state = { scope: parent.scope.inherit(), contract: parent.contract.inherit(), copies: parent.copies };
+      state = { scope: parent.scope.inherit(), contract: parent.contract.inherit(), copies: parent.copies, os: platform === undefined ? parent.os : platformOS(platform) };
     } else {
       base = baseName === 'scratch' ? { kind: 'scratch' } : { kind: 'image', reference: baseName };
       const contract = new ContractState(base.kind === 'image' ? { inheritsFrom: base.reference } : {});
-      state = { scope: new Scope(), contract, copies: PersistentList.empty() };
+      state = { scope: new Scope(), contract, copies: PersistentList.empty(), os: platformOS(platform ?? targetPlatform) };
     }
     for (const instruction of stage.instructions) applyInstruction(instruction, state, context, buildArgs, globals, builtins);
     const dependencies: StageDependency[] = [];
     if (base.kind === 'stage') dependencies.push({ via: 'from', stage: base.index, line });
     else if (base.kind === 'image') dependencies.push({ via: 'from', image: base.reference, line });
     dependencies.push(...stageDependencies(stage, names, context));
+    if (stage.name !== undefined) namedSoFar.set(stage.name, stage.index);
     finalStates.push(state);
     resolved.push(resolvedStage({ index: stage.index, name: stage.name, base, baseName, platform, dependencies, line }, state));
   }
 
   const target = selectTarget(dockerfile, names, options.target);
   const needed = neededStages(resolved, target);
+  const failed = needed.find((index) => finalStates[index].dispatchError !== undefined);
+  if (failed !== undefined) throw finalStates[failed].dispatchError;
   const neededSet = new Set(needed);
   const images = [...new Set(needed.flatMap((index) => resolved[index].dependencies.flatMap((d) => (d.image ? [d.image] : []))))];
   return {

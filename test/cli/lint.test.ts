@@ -2,7 +2,7 @@
  * `scratchify lint` end to end in-process: exit codes, formats, config, pragmas, the waste gate over a real
  * (small) image archive, and bad input (one finding with location in every format, exit 2).
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli';
@@ -121,5 +121,36 @@ describe('scratchify lint', () => {
     expect(gated.code).toBe(1);
     expect(gated.stdout).toMatch(/unneeded-bytes/);
     expect(gated.stdout).toMatch(/more than the allowed 50%/);
+  });
+});
+
+describe('scratchify lint: the build context of missing-dockerignore', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  /** A repository with its `.dockerignore` at the root and a Dockerfile in `app/` that copies the context. */
+  function repository(): string {
+    const root = mkdtempSync(join(tmpdir(), 'scratchify-lint-context-'));
+    dirs.push(root);
+    mkdirSync(join(root, '.git'));
+    mkdirSync(join(root, 'app'));
+    writeFileSync(join(root, '.dockerignore'), '.git\nnode_modules\n');
+    writeFileSync(join(root, 'app', 'Dockerfile'), 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n');
+    return root;
+  }
+
+  it('takes the repository root’s .dockerignore when --context is not given (docker build -f app/Dockerfile .)', async () => {
+    const root = repository();
+    const result = await runCli(['lint', join(root, 'app', 'Dockerfile'), '--format', 'json']);
+    expect(JSON.parse(result.stdout).findings.map((finding: { ruleId: string }) => finding.ruleId)).not.toContain('missing-dockerignore');
+  });
+
+  it('judges the context --context names', async () => {
+    const root = repository();
+    const result = await runCli(['lint', join(root, 'app', 'Dockerfile'), '--context', join(root, 'app'), '--format', 'json']);
+    const findings = JSON.parse(result.stdout).findings as { ruleId: string; message: string }[];
+    const missing = findings.filter((finding) => finding.ruleId === 'missing-dockerignore');
+    expect(missing).toHaveLength(1);
+    expect(missing[0].message).not.toContain('the context is taken to be');
   });
 });

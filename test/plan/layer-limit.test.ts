@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../src/analyze';
 import { openImage, type ImageConfig } from '../../src/image';
-import { buildPlan, MAX_COPY_GROUPS } from '../../src/plan';
+import { buildPlan, MAX_COPY_GROUPS, MAX_SOURCES_PER_COPY } from '../../src/plan';
 
 /** 130 directories, each holding a kept file and a file nobody needs: 130 COPY groups before planning. */
 async function crowdedImage() {
@@ -44,5 +44,42 @@ describe('the plan stays under the layer limit', () => {
     expect(plan.copies).toContainEqual(expect.objectContaining({ sources: ['/srv'], wholeDirectory: true }));
     expect(plan.copies.some((group) => group.sources.includes('/big'))).toBe(false);
     expect(plan.notes.join('\n')).toMatch(/\/srv is copied whole \(0\.1 MB more than the analysis needs\)/);
+  });
+});
+
+/** One directory with 80 kept files (a Python-stdlib-like group) beside files nobody needs. */
+async function wideGroupImage() {
+  const root = mkdtempSync(join(tmpdir(), 'scratchify-wide-'));
+  const dir = join(root, 'usr', 'lib', 'python3.11');
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 80; i++) writeFileSync(join(dir, `m${String(i).padStart(2, '0')}.py`), 'x'.repeat(100 + i));
+  writeFileSync(join(dir, 'unneeded.py'), 'y');
+  const image = await openImage(root);
+  const config: ImageConfig = { architecture: 'amd64', os: 'linux', Env: [], ExposedPorts: [], Volumes: [], Labels: {}, diffIds: [], raw: {} };
+  const analysis = await analyze({ tree: image.tree, config }, { keep: ['/usr/lib/python3.11/m*.py'] });
+  return { image, analysis };
+}
+
+describe('no COPY carries more sources than builders copy reliably', () => {
+  const kept = Array.from({ length: 80 }, (_, i) => `/usr/lib/python3.11/m${String(i).padStart(2, '0')}.py`);
+
+  it('assembles a wide group in the skeleton stage when the image has GNU cp', async () => {
+    const { image, analysis } = await wideGroupImage();
+    const plan = await buildPlan(analysis, image.tree, { hasShell: true, hasCpParents: true });
+    for (const group of plan.copies) expect(group.sources.length).toBeLessThanOrEqual(MAX_SOURCES_PER_COPY);
+    expect(plan.skeleton.assembled).toEqual(expect.arrayContaining(kept));
+    expect(plan.skeleton.assembled).not.toContain('/usr/lib/python3.11/unneeded.py');
+    expect(plan.notes.join('\n')).toMatch(/assembled in the skeleton stage/);
+  });
+
+  it('splits it into several COPY instructions otherwise, each file once', async () => {
+    const { image, analysis } = await wideGroupImage();
+    const plan = await buildPlan(analysis, image.tree, { hasShell: true, hasCpParents: false });
+    const parts = plan.copies.filter((group) => group.destination === '/usr/lib/python3.11/');
+    expect(parts).toHaveLength(Math.ceil(80 / MAX_SOURCES_PER_COPY));
+    for (const group of parts) expect(group.sources.length).toBeLessThanOrEqual(MAX_SOURCES_PER_COPY);
+    expect(parts.flatMap((group) => group.sources).sort()).toEqual(kept);
+    const sizes = new Map(analysis.kept.map((entry) => [entry.path, entry.size]));
+    expect(parts.reduce((sum, group) => sum + group.bytes, 0)).toBe(kept.reduce((sum, path) => sum + (sizes.get(path) ?? 0), 0));
   });
 });

@@ -13,7 +13,7 @@ describe('invokedCommands: RUN lines', () => {
       'apt-get update && apt-get install -y --no-install-recommends curl ca-certificates && rm -rf /var/lib/apt/lists/*',
     );
     expect(commands).toEqual([
-      { name: 'apt-get', args: ['update'], literalArgs: true, dynamic: false, resolution: 'program', line: 1, column: 1 },
+      { name: 'apt-get', args: ['update'], literalArgs: true, dynamic: false, resolution: 'program', line: 1, column: 1, argSpans: [{ line: 1, column: 9, text: 'update' }] },
       {
         name: 'apt-get',
         args: ['install', '-y', '--no-install-recommends', 'curl', 'ca-certificates'],
@@ -22,9 +22,28 @@ describe('invokedCommands: RUN lines', () => {
         resolution: 'program',
         line: 1,
         column: 19,
+        argSpans: [
+          { line: 1, column: 27, text: 'install' },
+          { line: 1, column: 35, text: '-y' },
+          { line: 1, column: 38, text: '--no-install-recommends' },
+          { line: 1, column: 62, text: 'curl' },
+          { line: 1, column: 67, text: 'ca-certificates' },
+        ],
       },
       // The glob is kept in the argument but makes the arguments non-literal: the shell expands it.
-      { name: 'rm', args: ['-rf', '/var/lib/apt/lists/*'], literalArgs: false, dynamic: false, resolution: 'program', line: 1, column: 86 },
+      {
+        name: 'rm',
+        args: ['-rf', '/var/lib/apt/lists/*'],
+        literalArgs: false,
+        dynamic: false,
+        resolution: 'program',
+        line: 1,
+        column: 86,
+        argSpans: [
+          { line: 1, column: 89, text: '-rf' },
+          { line: 1, column: 93, text: '/var/lib/apt/lists/*' },
+        ],
+      },
     ]);
   });
 
@@ -101,6 +120,7 @@ describe('invokedCommands: entrypoint script', () => {
       resolution: 'unknown',
       line: 31,
       column: 6,
+      argSpans: [],
       viaExec: true,
     });
   });

@@ -74,7 +74,7 @@ export async function runLint(dockerfilePath: string | undefined, options: LintC
 
   const outputs = OutputSet.open([{ option: '-o', path: options.output ?? '-', stdout: true }]);
   try {
-    const result = await lintWithProgress(options, { dockerfile, image, context, config, thresholds: { maxWastePercent, maxWasteBytes } }, format);
+    const result = await lintWithProgress(options, { dockerfile, image, context, contextGiven: options.context !== undefined, config, thresholds: { maxWastePercent, maxWasteBytes } }, format);
     const color = format === 'text' && (options.output ?? '-') === '-' && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !process.env.CI;
     const sources = dockerfile ? new Map([[dockerfile.file, dockerfile.text]]) : undefined;
     (outputs.get('-o') as StagedOutput).write(formatResult(format, result, { color, cwd: process.cwd(), toolVersion: VERSION, sources }));

@@ -8,7 +8,7 @@
  * earlier instruction (`/etc/apt/apt.conf.d/…`) is not followed: use the pragma for such a Dockerfile.
  */
 import type { DockerfileLintRule } from '../types';
-import { lineageRuns, locateWord } from './support/final-lineage';
+import { lineageRuns } from './support/final-lineage';
 import { hasOption, type PackageOperation } from './support/packages';
 
 const RECOMMENDS_OFF = /^APT::Install-Recommends\s*=?\s*["']?(?:false|0|no|off)["']?$/i;
@@ -46,7 +46,7 @@ export const aptInstallRecommends: DockerfileLintRule = {
         const names = operation.packages.map((pkg) => pkg.name);
         context.report({
           instruction: run,
-          location: locateWord(context.lines, run, operation.packages[0].word),
+          location: context.locateCommand(run, operation.command, operation.packages[0].index),
           message: `\`${operation.invocation} ${names.join(' ')}\` also installs the packages ${names.length === 1 ? 'it recommends' : 'they recommend'}; add --no-install-recommends`,
           data: { packages: names },
         });

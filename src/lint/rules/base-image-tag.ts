@@ -6,12 +6,14 @@
  * Only stages the target needs are judged: BuildKit does not build the others, so their images are not
  * pulled. FROM lines are judged by their expanded value (`FROM debian:${VERSION}` with `ARG VERSION=12` is
  * `debian:12`); one that uses a global ARG without a default, or any other variable with no known value, is
- * not judged, since the value comes from `--build-arg`.
+ * not judged, since the value comes from `--build-arg`. A bare name in `COPY --from` or `--mount from=` that is
+ * not a Docker Official Image (`COPY --from=binaries …`) is not judged either: it is most often a build context
+ * that `docker buildx bake` or `--build-context` names, which BuildKit uses instead of pulling an image.
  */
-import type { Instruction, Stage } from '../../dockerfile/ir';
+import type { Instruction } from '../../dockerfile/ir';
 import { platformArgs } from '../../stages/scope';
 import type { DockerfileLintContext, DockerfileLintRule } from '../types';
-import { unpinnedTag } from './support/image-reference';
+import { mayBeNamedContext, unpinnedTag } from './support/image-reference';
 
 /** Names of the variables `word` references (`$A`, `${B}`, `${C:-x}`). */
 function referencedVariables(word: string): string[] {
@@ -57,10 +59,9 @@ export const baseImageTag: DockerfileLintRule = {
   check(context) {
     const { graph, dockerfile } = context;
     const known = variablesWithDefaults(context);
-    const instructionAt = (stage: Stage, line: number): Instruction | undefined =>
-      stage.instructions.find((instruction) => instruction.range.startLine === line);
     for (const index of graph.needed) {
       const stage = dockerfile.stages[index];
+      const instructionsByLine = new Map<number, Instruction>(stage.instructions.map((instruction) => [instruction.range.startLine, instruction]));
       for (const dependency of graph.stages[index].dependencies) {
         if (dependency.image === undefined) continue;
         if (dependency.via === 'from') {
@@ -76,8 +77,8 @@ export const baseImageTag: DockerfileLintRule = {
             data: { image: dependency.image, problem },
           });
         } else {
-          const instruction = instructionAt(stage, dependency.line);
-          if (!instruction || dependency.image.includes('$')) continue;
+          const instruction = instructionsByLine.get(dependency.line);
+          if (!instruction || dependency.image.includes('$') || mayBeNamedContext(dependency.image)) continue;
           const problem = unpinnedTag(dependency.image);
           if (!problem) continue;
           const what = dependency.via === 'copy' ? `COPY --from=${dependency.image}` : `RUN --mount=from=${dependency.image}`;

@@ -8,8 +8,9 @@
  * variants of node, python and ruby).
  */
 import type { DockerfileLintRule } from '../types';
+import { baseImageNote } from './support/base-image-purpose';
 import { classifyBase } from './support/base-images';
-import { keptSystemPackages, lineageRuns, locateWord } from './support/final-lineage';
+import { keptSystemPackages, lineageRuns } from './support/final-lineage';
 
 const COMPILERS = /^(?:gcc|g\+\+|gcc-c\+\+|cpp|c\+\+|clang|clang\+\+|llvm|gfortran|tcc)(?:-\d+(?:\.\d+)*)?$/;
 const TOOLCHAINS = new Set([
@@ -50,6 +51,8 @@ export const buildToolsInFinalStage: DockerfileLintRule = {
     },
   },
   check(context) {
+    // A build environment's own Dockerfile (golang, buildpack-deps) carries the tools on purpose.
+    const quiet = baseImageNote(context);
     const root = context.finalLineage[0];
     const base = context.finalBase;
     const toolchain = base.kind === 'image' ? classifyBase(base.reference)?.toolchain : undefined;
@@ -57,7 +60,8 @@ export const buildToolsInFinalStage: DockerfileLintRule = {
       context.report({
         instruction: root.from,
         near: root.from.image,
-        message: `the final image is built on ${base.reference}, which carries ${toolchain}; build in a stage and copy the program into a smaller final stage`,
+        defaultSeverity: quiet.defaultSeverity,
+        message: `the final image is built on ${base.reference}, which carries ${toolchain}; build in a stage and copy the program into a smaller final stage${quiet.note}`,
         data: { base: base.reference },
       });
     }
@@ -68,8 +72,9 @@ export const buildToolsInFinalStage: DockerfileLintRule = {
       const kinds = [...new Set(tools.map(({ pkg }) => buildToolKind(pkg.name)))];
       context.report({
         instruction: lineageRun.run,
-        location: locateWord(context.lines, lineageRun.run, tools[0].pkg.word),
-        message: `installs build tools that stay in the final image: ${names.join(', ')} (${kinds.join(', ')})`,
+        location: context.locateCommand(lineageRun.run, tools[0].operation.command, tools[0].pkg.index),
+        defaultSeverity: quiet.defaultSeverity,
+        message: `installs build tools that stay in the final image: ${names.join(', ')} (${kinds.join(', ')})${quiet.note}`,
         data: { packages: names },
       });
     }

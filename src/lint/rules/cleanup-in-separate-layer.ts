@@ -12,30 +12,45 @@
  * then `rm -rf /app/tests`) is not reported: the Dockerfile does not show whether the context had it; the
  * image rule `layer-waste` measures it.
  */
-import type { AddInstruction, Instruction } from '../../dockerfile/ir';
+import type { AddInstruction } from '../../dockerfile/ir';
 import type { InvokedCommand } from '../../shell';
 import type { CopyRecord } from '../../stages';
 import type { DockerfileLintRule } from '../types';
-import { lineageInstructions, lineageRuns, locateWord, removalCovers, removedPaths, writtenPaths, type LineageRun } from './support/final-lineage';
-import { cacheWrites } from './support/package-caches';
+import { lineageInstructions, lineageRuns, removalCovers, removedPaths, writtenPaths, type LineageRun } from './support/final-lineage';
+import { cacheWrites, type CacheWrite } from './support/package-caches';
+import { PathIndex } from './support/path-index';
+import type { PackageManager } from './support/packages';
 
-/** Something this RUN deletes that an earlier instruction wrote. */
+/** Something a RUN deletes that an earlier instruction wrote. */
 interface Waste {
   /** What is deleted, for the message. */
   what: string;
   /** The earlier instruction, for the message. */
   writer: string;
   line: number;
-  /** The word in this RUN to point at. */
-  word: string;
+  /** The command of this RUN that deletes it, and the argument naming it (to point at). */
+  command: InvokedCommand;
+  argument?: number;
+}
+
+/** Something an earlier instruction of the final image left in its layer: a file, a directory, or a cache. */
+interface Written {
+  what: string;
+  writer: string;
+  line: number;
+  /** The path written (for a cache, the directory the deletion covered). */
+  path: string;
+  /** Written by COPY or ADD: the RUN cannot have written it first itself. */
+  copied?: boolean;
+  /** For a package cache: the write, so a clean command or a second directory finds it gone. */
+  cache?: CacheWrite & { live: boolean };
 }
 
 const LOCAL_ARCHIVE = /\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 const REMOTE = /^(?:https?|git|ssh):\/\/|^git@/;
 
 /** The files a COPY or ADD wrote by name; directory copies and unpacked archives are left out (see above). */
-function copiedFiles(record: CopyRecord, instructions: readonly Instruction[]): string[] {
-  const add = instructions.find((instruction): instruction is AddInstruction => instruction.keyword === 'ADD' && instruction.range.startLine === record.line);
+function copiedFiles(record: CopyRecord, add: AddInstruction | undefined): string[] {
   const intoDirectory = record.destination.endsWith('/') || record.sources.length > 1;
   return record.sources.flatMap((source) => {
     if (/[*?[]/.test(source) || source === '.' || source.endsWith('/')) return [];
@@ -47,61 +62,100 @@ function copiedFiles(record: CopyRecord, instructions: readonly Instruction[]): 
   });
 }
 
-/** What `current` deletes that the earlier runs or copies wrote and `current` did not write first itself. */
-function wasteOf(current: LineageRun, earlier: readonly LineageRun[], copies: readonly CopyRecord[], instructions: readonly Instruction[]): Waste[] {
+const family = (manager: PackageManager): string => (manager === 'dnf' || manager === 'microdnf' ? 'yum' : manager);
+
+/**
+ * What the final image's earlier layers left, updated RUN by RUN: every lookup is by path (PathIndex), by
+ * package name or by cache family, so the rule's work grows with the Dockerfile, not with its square.
+ */
+class LayerState {
+  readonly paths = new PathIndex<Written>();
+  /** Installed packages (and apk `--virtual` groups) by manager and name: the lines that installed them. */
+  readonly packages = new Map<string, number[]>();
+  /** Uncleaned caches by manager family. */
+  readonly caches = new Map<string, Array<CacheWrite & { live: boolean; line: number }>>();
+
+  static packageKey(manager: PackageManager, name: string): string {
+    return `${manager}\u0000${name}`;
+  }
+
+  /** Records what `lineageRun` leaves in its layer, after its own deletions. */
+  addRun(lineageRun: LineageRun): void {
+    const { run, commands, workdir, operations } = lineageRun;
+    const line = run.range.startLine;
+    const position = new Map(commands.map((command, index) => [command, index]));
+    const removed = removedPaths(commands, workdir);
+    for (const written of writtenPaths(commands, workdir)) {
+      const at = position.get(written.command) ?? 0;
+      const keptThere = !removed.some((gone) => (position.get(gone.command) ?? 0) > at && removalCovers(gone.path, written.path));
+      if (keptThere) this.paths.add(written.path, { what: written.path, writer: `\`${written.command.name}\` in the RUN at line ${line}`, line, path: written.path });
+    }
+    for (const cache of cacheWrites(lineageRun)) {
+      if (cache.cleaned) continue;
+      const entry = { ...cache, live: true, line };
+      const list = this.caches.get(family(cache.operation.manager)) ?? [];
+      list.push(entry);
+      this.caches.set(family(cache.operation.manager), list);
+      for (const directory of cache.directories) {
+        this.paths.add(directory, { what: `the ${cache.spec.what} (${directory})`, writer: `\`${cache.operation.invocation}\` at line ${line}`, line, path: directory, cache: entry });
+      }
+    }
+    for (const operation of operations) {
+      if (operation.action !== 'install') continue;
+      const names = [...operation.packages.map((pkg) => pkg.name), ...(operation.virtual ? [operation.virtual] : [])];
+      for (const name of names) {
+        const key = LayerState.packageKey(operation.manager, name);
+        const lines = this.packages.get(key) ?? [];
+        if (lines[lines.length - 1] !== line) lines.push(line);
+        this.packages.set(key, lines);
+      }
+    }
+  }
+}
+
+/** What `current` deletes that the earlier layers (`state`) or the copies before it wrote, and it did not write first itself. */
+function wasteOf(current: LineageRun, state: LayerState): Waste[] {
   const { commands, operations, workdir } = current;
-  const position = (command: InvokedCommand): number => commands.indexOf(command);
+  const position = new Map(commands.map((command, index) => [command, index]));
+  const at = (command: InvokedCommand): number => position.get(command) ?? 0;
   const waste: Waste[] = [];
   const ownWrites = writtenPaths(commands, workdir);
   const ownCaches = cacheWrites(current);
   for (const removed of removedPaths(commands, workdir)) {
-    const at = position(removed.command);
+    const when = at(removed.command);
     const writtenHereFirst = (path: string): boolean =>
-      ownWrites.some((own) => position(own.command) < at && removalCovers(removed.path, own.path) && removalCovers(own.path, path)) ||
-      ownCaches.some((own) => position(own.operation.command) < at && own.directories.includes(path));
-    for (const record of copies) {
-      for (const file of copiedFiles(record, instructions)) {
-        if (removalCovers(removed.path, file)) waste.push({ what: file, writer: `${record.keyword} at line ${record.line}`, line: record.line, word: removed.path });
-      }
-    }
-    for (const before of earlier) {
-      const line = before.run.range.startLine;
-      const keptThere = (path: string, command: InvokedCommand): boolean =>
-        !removedPaths(before.commands, before.workdir).some((gone) => before.commands.indexOf(gone.command) > before.commands.indexOf(command) && removalCovers(gone.path, path));
-      for (const written of writtenPaths(before.commands, before.workdir)) {
-        if (removalCovers(removed.path, written.path) && keptThere(written.path, written.command) && !writtenHereFirst(written.path)) {
-          waste.push({ what: written.path, writer: `\`${written.command.name}\` in the RUN at line ${line}`, line, word: removed.path });
-        }
-      }
-      for (const cache of cacheWrites(before)) {
-        const directory = cache.directories.find((path) => removalCovers(removed.path, path));
-        if (!cache.cleaned && directory !== undefined && !writtenHereFirst(directory)) {
-          waste.push({ what: `the ${cache.spec.what} (${directory})`, writer: `\`${cache.operation.invocation}\` at line ${line}`, line, word: removed.path });
-        }
+      ownWrites.some((own) => at(own.command) < when && removalCovers(removed.path, own.path) && removalCovers(own.path, path)) ||
+      ownCaches.some((own) => at(own.operation.command) < when && own.directories.includes(path));
+    for (const written of state.paths.take(removed.path)) {
+      if (written.cache && !written.cache.live) continue;
+      if (written.cache) written.cache.live = false;
+      if (written.copied || !writtenHereFirst(written.path)) {
+        waste.push({ what: written.what, writer: written.writer, line: written.line, command: removed.command, argument: removed.index });
       }
     }
   }
   for (const operation of operations) {
-    const at = position(operation.command);
-    for (const before of earlier) {
-      const line = before.run.range.startLine;
-      if (operation.action === 'remove') {
-        for (const pkg of operation.packages) {
-          const installedThere = before.operations.some(
-            (install) => install.action === 'install' && install.manager === operation.manager && (install.virtual === pkg.name || install.packages.some((p) => p.name === pkg.name)),
-          );
-          const installedHere = operations.some((install) => install.action === 'install' && position(install.command) < at && install.packages.some((p) => p.name === pkg.name));
-          if (installedThere && !installedHere) waste.push({ what: `package ${pkg.name}`, writer: `the install at line ${line}`, line, word: pkg.word });
-        }
+    const when = at(operation.command);
+    if (operation.action === 'remove') {
+      for (const pkg of operation.packages) {
+        const key = LayerState.packageKey(operation.manager, pkg.name);
+        const lines = state.packages.get(key);
+        if (lines === undefined) continue;
+        state.packages.delete(key);
+        const installedHere = operations.some((install) => install.action === 'install' && at(install.command) < when && install.packages.some((p) => p.name === pkg.name));
+        if (installedHere) continue;
+        for (const line of lines) waste.push({ what: `package ${pkg.name}`, writer: `the install at line ${line}`, line, command: operation.command, argument: pkg.index });
       }
-      if (operation.action === 'clean') {
-        for (const cache of cacheWrites(before)) {
-          const family = (manager: string): string => (manager === 'dnf' || manager === 'microdnf' ? 'yum' : manager);
-          const rewritten = ownCaches.some((own) => own.operation.manager === cache.operation.manager && position(own.operation.command) < at);
-          if (!cache.cleaned && family(cache.operation.manager) === family(operation.manager) && !rewritten) {
-            waste.push({ what: `the ${cache.spec.what}`, writer: `\`${cache.operation.invocation}\` at line ${line}`, line, word: operation.subcommand || operation.program });
-          }
-        }
+    }
+    if (operation.action === 'clean') {
+      const caches = state.caches.get(family(operation.manager)) ?? [];
+      state.caches.delete(family(operation.manager));
+      for (const cache of caches) {
+        if (!cache.live) continue;
+        cache.live = false;
+        const rewritten = ownCaches.some((own) => own.operation.manager === cache.operation.manager && at(own.operation.command) < when);
+        if (rewritten) continue;
+        waste.push({ what: `the ${cache.spec.what}`, writer: `\`${cache.operation.invocation}\` at line ${cache.line}`, line: cache.line, command: operation.command, argument: operation.subcommandIndex });
       }
     }
   }
@@ -129,19 +183,29 @@ export const cleanupInSeparateLayer: DockerfileLintRule = {
   },
   check(context) {
     const runs = lineageRuns(context);
-    const instructions = lineageInstructions(context);
+    const adds = new Map<number, AddInstruction>();
+    for (const instruction of lineageInstructions(context)) if (instruction.keyword === 'ADD') adds.set(instruction.range.startLine, instruction);
     const copies = context.graph.stages[context.graph.target].copies;
-    runs.forEach((current, index) => {
+    const state = new LayerState();
+    let nextCopy = 0;
+    for (const current of runs) {
       const startLine = current.run.range.startLine;
-      const waste = wasteOf(current, runs.slice(0, index), copies.filter((record) => record.line < startLine), instructions);
-      if (waste.length === 0) return;
+      for (; nextCopy < copies.length && copies[nextCopy].line < startLine; nextCopy++) {
+        const record = copies[nextCopy];
+        for (const file of copiedFiles(record, adds.get(record.line))) {
+          state.paths.add(file, { what: file, writer: `${record.keyword} at line ${record.line}`, line: record.line, path: file, copied: true });
+        }
+      }
+      const waste = wasteOf(current, state);
+      state.addRun(current);
+      if (waste.length === 0) continue;
       const items = [...new Set(waste.map((item) => `${item.what} (written by ${item.writer})`))];
       context.report({
         instruction: current.run,
-        location: locateWord(context.lines, current.run, waste[0].word),
+        location: context.locateCommand(current.run, waste[0].command, waste[0].argument),
         message: `deletes what an earlier layer wrote, so the bytes stay in the image: ${items.join('; ')}`,
         data: { deleted: [...new Set(waste.map((item) => item.what))], writtenAt: [...new Set(waste.map((item) => item.line))] },
       });
-    });
+    }
   },
 };

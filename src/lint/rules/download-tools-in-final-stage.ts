@@ -7,7 +7,7 @@
 import type { CommandForm, HealthcheckInstruction, Instruction } from '../../dockerfile/ir';
 import { invokedCommands } from '../../shell';
 import type { DockerfileLintRule } from '../types';
-import { keptSystemPackages, lineageInstructions, lineageRuns, locateWord } from './support/final-lineage';
+import { keptSystemPackages, lineageInstructions, lineageRuns } from './support/final-lineage';
 import { effectiveCommands } from './shell-form-command';
 
 const DOWNLOAD_TOOLS = new Set(['curl', 'wget', 'wget2', 'aria2']);
@@ -42,7 +42,7 @@ export const downloadToolsInFinalStage: DockerfileLintRule = {
       'libraries, and the first thing an attacker in the container needs. Fetch in a build stage (or with ' +
       '`ADD --checksum=… <url>`) and copy the result. The rule cannot see scripts the entrypoint runs, hence `info`.',
     fix: 'Download in a build stage and `COPY --from` the result, use `ADD --checksum=sha256:… <url>`, or remove the tool at the end of the RUN that used it.',
-    related: { hadolint: ['DL4001 (only: use either curl or wget)'], other: ['dockle CIS-DI-0003 (unnecessary packages)'] },
+    related: { other: ['dockle CIS-DI-0003 (unnecessary packages)', 'hadolint DL4001 (curl and wget both) is scratchify’s `wget-and-curl`'] },
     example: {
       bad: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && curl -fsSLo /app https://example.com/app && rm -rf /var/lib/apt/lists/*',
       good: 'ADD --checksum=sha256:… --chmod=755 https://example.com/app /app',
@@ -56,7 +56,7 @@ export const downloadToolsInFinalStage: DockerfileLintRule = {
       const names = [...new Set(tools.map(({ pkg }) => pkg.name))];
       context.report({
         instruction: lineageRun.run,
-        location: locateWord(context.lines, lineageRun.run, tools[0].pkg.word),
+        location: context.locateCommand(lineageRun.run, tools[0].operation.command, tools[0].pkg.index),
         message: `installs ${names.join(' and ')}, which stay${names.length === 1 ? 's' : ''} in the final image although its HEALTHCHECK, ENTRYPOINT and CMD do not use ${names.length === 1 ? 'it' : 'them'}`,
         data: { packages: names },
       });

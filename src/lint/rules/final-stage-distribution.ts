@@ -11,6 +11,7 @@
  * and images this rule does not recognise by name (private or unusual bases).
  */
 import type { DockerfileLintRule } from '../types';
+import { baseImageNote } from './support/base-image-purpose';
 import { classifyBase } from './support/base-images';
 
 export const finalStageDistribution: DockerfileLintRule = {
@@ -47,10 +48,12 @@ export const finalStageDistribution: DockerfileLintRule = {
           ? 'a language or server image on a slimmed distribution'
           : 'a language or server image on a full distribution';
     const viaStage = root !== context.target ? ` (via stage ${root.name ?? root.index})` : '';
+    const quiet = baseImageNote(context);
     context.report({
       instruction: root.from,
       near: root.from.image,
-      message: `the final image is built on ${base.reference}${viaStage}, ${what}; if the program needs none of it, FROM scratch or distroless would hold it — \`scratchify slim\` can check which files it needs`,
+      defaultSeverity: quiet.defaultSeverity,
+      message: `the final image is built on ${base.reference}${viaStage}, ${what}; if the program needs none of it, FROM scratch or distroless would hold it — \`scratchify slim\` can check which files it needs${quiet.note}`,
       data: { base: base.reference, kind: found.kind, slim: found.slim },
     });
   },

@@ -5,6 +5,7 @@
  */
 import type { UserInstruction } from '../../dockerfile/ir';
 import type { DockerfileLintRule } from '../types';
+import { baseImageNote } from './support/base-image-purpose';
 import { isKnownNonRootImage } from './support/image-reference';
 
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `0:app`). */
@@ -39,9 +40,11 @@ export const finalStageRoot: DockerfileLintRule = {
       // The graph's expanded value: `USER ${APP_USER}` is judged by what the ARG or ENV holds.
       const user = context.graph.stages[context.graph.target].contract.user ?? last.user;
       if (isRootUser(user)) {
+        const quiet = baseImageNote(context);
         context.report({
           instruction: last,
-          message: `USER ${user} is the last USER of the final image: the container runs as root`,
+          defaultSeverity: quiet.defaultSeverity,
+          message: `USER ${user} is the last USER of the final image: the container runs as root${quiet.note}`,
           data: { user },
         });
       }
@@ -50,12 +53,14 @@ export const finalStageRoot: DockerfileLintRule = {
     const root = context.finalBase;
     const base = root.kind === 'image' ? root.reference : 'scratch';
     if (root.kind === 'image' && isKnownNonRootImage(base)) return;
+    const quiet = baseImageNote(context);
     context.report({
       instruction: context.target.from,
+      defaultSeverity: quiet.defaultSeverity,
       message:
-        root.kind === 'scratch'
+        (root.kind === 'scratch'
           ? 'no USER in the final image, which is built FROM scratch: the container runs as root (uid 0)'
-          : `no USER in the final image: the container runs as root unless the base image ${base} sets a USER`,
+          : `no USER in the final image: the container runs as root unless the base image ${base} sets a USER`) + quiet.note,
       data: { base },
     });
   },

@@ -7,9 +7,14 @@
  * before the context's `.dockerignore` (docs.docker.com/build/concepts/context, "Filename and location"); either
  * one satisfies the rule. Without a known context directory (a Dockerfile read from stdin) it reports nothing.
  * `COPY --exclude` does not count: it filters what the COPY writes, not what is sent to the builder.
+ *
+ * When the user did not name the context (`--context`), the Dockerfile's directory is only a guess: a
+ * Dockerfile in a subdirectory is often built from the repository root (`docker build -f app/Dockerfile .`).
+ * A `.dockerignore` in a directory above it, up to the repository root, then means the context is probably
+ * that directory, and the rule reports nothing.
  */
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { DockerfileLintRule } from '../types';
 import { wholeContextCopies } from './support/context-copies';
 
@@ -18,6 +23,18 @@ export function ignoreFileCandidates(dockerfile: string, contextDir: string): st
   // `<stdin>` and the like name no file, so there is no Dockerfile-specific ignore file to look for.
   const specific = /^<.*>$/.test(dockerfile) ? [] : [`${dockerfile}.dockerignore`];
   return [...specific, join(contextDir, '.dockerignore')];
+}
+
+/** A `.dockerignore` in a directory above `contextDir`, up to the repository root (a directory with `.git`). */
+export function dockerignoreAbove(contextDir: string): string | undefined {
+  let dir = resolve(contextDir);
+  while (!existsSync(join(dir, '.git'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+    if (existsSync(join(dir, '.dockerignore'))) return join(dir, '.dockerignore');
+  }
+  return undefined;
 }
 
 export const missingDockerignore: DockerfileLintRule = {
@@ -48,12 +65,14 @@ export const missingDockerignore: DockerfileLintRule = {
     if (!first) return;
     const candidates = ignoreFileCandidates(context.file, context.contextDir);
     if (candidates.some((candidate) => existsSync(candidate))) return;
+    if (!context.contextGiven && dockerignoreAbove(context.contextDir) !== undefined) return;
     const specific = /^<.*>$/.test(context.file) ? '' : ` nor ${basename(context.file)}.dockerignore next to the Dockerfile`;
+    const guessed = context.contextGiven ? '' : ' (the context is taken to be the Dockerfile’s directory; name the real one with --context)';
     context.report({
       instruction: first.instruction,
       message:
         `${first.instruction.keyword} ${first.source} takes the whole build context, which has no .dockerignore${specific}: ` +
-        '.git, node_modules, build output and files such as .env are sent to the builder and copied',
+        `.git, node_modules, build output and files such as .env are sent to the builder and copied${guessed}`,
       data: { contextDir: context.contextDir, looked: candidates },
     });
   },

@@ -11,7 +11,7 @@
  * `apt-get clean` is not asked for.
  */
 import type { DockerfileLintRule } from '../types';
-import { lineageRuns, locateWord } from './support/final-lineage';
+import { lineageRuns } from './support/final-lineage';
 import { cacheWrites } from './support/package-caches';
 import type { PackageManager } from './support/packages';
 
@@ -42,7 +42,7 @@ export const packageCacheNotCleaned: DockerfileLintRule = {
         reported.add(operation.manager);
         context.report({
           instruction: run,
-          location: locateWord(context.lines, run, operation.program),
+          location: context.locateCommand(run, operation.command),
           message: `\`${operation.invocation}\` leaves the ${spec.what} (${directories[0]}) in this layer; clean it in the same RUN`,
           fix: `${spec.cleanup} in this RUN, or mount the cache: \`RUN --mount=type=cache,target=${directories[0].replace(/^~/, '/root')} …\`.`,
           data: { manager: operation.manager, cache: directories[0] },

@@ -37,6 +37,9 @@ ruleTester(baseImageTag, {
     { name: 'an ARG without a default is not judged, even when --build-arg sets it', code: 'ARG BASE\nFROM $BASE', buildArgs: { BASE: 'node' } },
     { name: 'stages the target does not need are not pulled', code: 'FROM node AS tools\nFROM alpine:3.20 AS release\nCOPY app /app', target: 'release' },
     { name: 'platform ARGs', code: 'FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM alpine:3.20\nCOPY --from=build /etc/hosts /h' },
+    // `docker buildx bake` names build contexts (`contexts = { binaries = "target:binaries" }`); BuildKit resolves
+    // them before pulling an image of that name (issue 17).
+    { name: 'COPY --from a named build context', code: 'FROM alpine:3.20\nCOPY --from=binaries / /usr/local/bin/\nRUN --mount=from=gomodcache,target=/go/pkg/mod ls' },
     { name: 'mounts and COPY --from of pinned images, --link', code: 'FROM alpine:3.20\nRUN --mount=type=bind,from=busybox:1.36,source=/bin,target=/bb ls /bb\nCOPY --link --from=nginx:1.27 /etc/nginx /etc/nginx' },
   ],
   invalid: [

@@ -1,3 +1,4 @@
+import { lint } from '../../../src/lint/linter';
 import { buildToolKind, buildToolsInFinalStage } from '../../../src/lint/rules/build-tools-in-final-stage';
 import { ruleTester } from '../rule-tester';
 
@@ -36,15 +37,31 @@ ruleTester(buildToolsInFinalStage, {
   ],
   invalid: [
     {
-      code: 'FROM debian:bookworm-slim\nRUN apt-get update && \\\n    apt-get install -y --no-install-recommends gcc libc6-dev && \\\n    rm -rf /var/lib/apt/lists/*',
+      code: 'FROM debian:bookworm-slim\nRUN apt-get update && \\\n    apt-get install -y --no-install-recommends gcc libc6-dev && \\\n    rm -rf /var/lib/apt/lists/*\nCMD ["app"]',
       findings: [{ line: 3, message: 'installs build tools that stay in the final image: gcc, libc6-dev (compiler or build tool, development package)' }],
     },
-    { code: 'FROM debian:12\nRUN apt-get install -y git digital-clock', findings: [{ line: 2, message: 'git (version-control client)' }] },
-    { code: 'FROM alpine:3.20\nRUN apk add --no-cache py3-pip build-base=0.5-r3', findings: [{ line: 2, message: 'py3-pip, build-base' }] },
-    { code: 'FROM fedora:40\nRUN sudo dnf -y install gcc-c++ openssl-devel && dnf clean all', findings: [{ line: 2, message: 'gcc-c++, openssl-devel' }] },
-    { name: 'only part of the packages removed', code: 'FROM debian:12\nRUN apt-get install -y gcc make && apt-get purge -y gcc', findings: [{ line: 2, message: 'make (compiler or build tool)' }] },
+    { code: 'FROM debian:12\nRUN apt-get install -y git digital-clock\nCMD ["app"]', findings: [{ line: 2, message: 'git (version-control client)' }] },
+    { code: 'FROM alpine:3.20\nRUN apk add --no-cache py3-pip build-base=0.5-r3\nCMD ["app"]', findings: [{ line: 2, message: 'py3-pip, build-base' }] },
+    { code: 'FROM fedora:40\nRUN sudo dnf -y install gcc-c++ openssl-devel && dnf clean all\nCMD ["app"]', findings: [{ line: 2, message: 'gcc-c++, openssl-devel' }] },
+    { name: 'only part of the packages removed', code: 'FROM debian:12\nRUN apt-get install -y gcc make && apt-get purge -y gcc\nCMD ["app"]', findings: [{ line: 2, message: 'make (compiler or build tool)' }] },
     { code: 'FROM golang:1.22\nCOPY . /src\nRUN go build -o /app /src', findings: [{ line: 1, message: 'built on golang:1.22, which carries the Go toolchain' }] },
     { code: 'FROM node:20\nCOPY . /app\nCMD ["node", "/app/server.js"]', findings: [{ line: 1, message: 'gcc, make and git' }] },
     { code: 'FROM eclipse-temurin:21-jdk\nCOPY app.jar /app.jar', findings: [{ line: 1, message: 'a JDK' }] },
   ],
+});
+
+describe('a build environment’s own Dockerfile (issue 17: the golang images)', () => {
+  const findings = (code: string) => lint({ dockerfile: { text: code, file: 'Dockerfile' }, rules: [buildToolsInFinalStage] }).findings.map((finding) => [finding.severity, finding.message]);
+
+  it('reports the toolchain base and the installed compilers at info when the final image runs nothing of its own', () => {
+    // The shape of docker-library/golang: buildpack-deps, gcc and friends, no CMD or ENTRYPOINT.
+    const found = findings('FROM buildpack-deps:bookworm-scm\nRUN apt-get update && apt-get install -y --no-install-recommends g++ gcc libc6-dev make pkg-config && rm -rf /var/lib/apt/lists/*\nENV GOPATH /go');
+    expect(found.map(([severity]) => severity)).toEqual(['info', 'info']);
+    expect(found[1][1]).toContain('g++, gcc, libc6-dev, make, pkg-config');
+    expect(found[1][1]).toContain('looks like it builds a base image');
+  });
+
+  it('keeps warning when the image runs a program', () => {
+    expect(findings('FROM debian:12\nRUN apt-get install -y gcc\nCMD ["app"]').map(([severity]) => severity)).toEqual(['warning']);
+  });
 });

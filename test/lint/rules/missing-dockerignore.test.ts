@@ -61,3 +61,37 @@ describe('Dockerfile-specific ignore files', () => {
     expect(ignoreFileCandidates('<stdin>', '/ctx')).toEqual(['/ctx/.dockerignore']);
   });
 });
+
+describe('the build context when the user did not name it', () => {
+  let repo: string;
+  beforeEach(() => {
+    repo = mkdtempSync(join(tmpdir(), 'scratchify-repo-'));
+    mkdirSync(join(repo, '.git'));
+    mkdirSync(join(repo, 'build', 'docker'), { recursive: true });
+  });
+  afterEach(() => rmSync(repo, { recursive: true, force: true }));
+
+  const lintWith = (contextGiven: boolean) =>
+    lint({
+      dockerfile: { text: 'FROM golang:1.22\nCOPY . /src\nRUN go build ./...', file: join(repo, 'build', 'docker', 'Dockerfile') },
+      contextDir: join(repo, 'build', 'docker'),
+      contextGiven,
+      rules: [missingDockerignore],
+    }).findings.map((finding) => finding.message);
+
+  // Issue 17: a Dockerfile under build/docker/ of a repository whose root has the .dockerignore is built with
+  // `docker build -f build/docker/Dockerfile .` from the root.
+  it('takes a .dockerignore at the repository root as the sign of the real context', () => {
+    writeFileSync(join(repo, '.dockerignore'), '.git\n');
+    expect(lintWith(false)).toEqual([]);
+  });
+
+  it('still judges the context the user named with --context', () => {
+    writeFileSync(join(repo, '.dockerignore'), '.git\n');
+    expect(lintWith(true)).toEqual([expect.stringContaining('which has no .dockerignore')]);
+  });
+
+  it('says the context was guessed when no ignore file is found up to the repository root', () => {
+    expect(lintWith(false)).toEqual([expect.stringContaining('name the real one with --context')]);
+  });
+});

@@ -22,6 +22,10 @@ ruleTester(packageCacheNotCleaned, {
     { name: 'npm cache mount', code: 'FROM node:20-slim\nRUN --mount=type=cache,target=/root/.npm npm ci' },
     { name: 'npm ci in a build stage is fine', code: 'FROM node:20 AS build\nRUN npm ci && npm run build\nFROM gcr.io/distroless/nodejs20-debian12\nCOPY --from=build /app /app' },
     'FROM node:20-slim\nRUN yarn install --frozen-lockfile && yarn cache clean',
+    // Issue 17: the official node image ends its yarn install with a smoke test; `yarn --version` installs nothing.
+    { name: 'yarn --version smoke test', code: 'FROM node:20-bookworm-slim\nRUN set -ex \\\n  && ln -s /opt/yarn-v$YARN_VERSION/bin/yarn /usr/local/bin/yarn \\\n  && yarn --version \\\n  && rm -rf /tmp/*' },
+    // Issue 17: `apk add --no-network` installs from packages already on disk, downloading no index.
+    { name: 'apk add --no-network', code: 'FROM alpine:3.20\nCOPY packages/ /packages/\nRUN apk add --no-network --allow-untrusted /packages/*.apk' },
     'FROM fedora:40\nRUN dnf install -y gcc && dnf clean all',
     'FROM rockylinux:9\nRUN yum -y install httpd && yum clean all && rm -rf /var/cache/yum',
     'FROM opensuse/leap:15\nRUN zypper -n install curl && zypper clean --all',
@@ -41,6 +45,7 @@ ruleTester(packageCacheNotCleaned, {
     { code: 'FROM node:20-slim\nWORKDIR /app\nRUN npm ci --omit=dev', findings: [{ line: 3, message: '`npm ci` leaves the npm cache (~/.npm)' }] },
     { name: 'npm cache clean needs --force', code: 'FROM node:20-slim\nRUN npm install -g serve && npm cache clean', findings: [{ line: 2, message: 'npm cache' }] },
     { code: 'FROM node:20-slim\nRUN yarn install --frozen-lockfile', findings: [{ line: 2, message: 'yarn cache' }] },
+    { name: 'bare yarn with options installs', code: 'FROM node:20-slim\nRUN yarn --version && yarn --frozen-lockfile', findings: [{ line: 2, message: '`yarn` leaves the yarn cache' }] },
     { code: 'FROM rockylinux:9\nRUN yum -y install httpd', findings: [{ line: 2, message: '`yum install` leaves the yum metadata and package cache (/var/cache/yum)' }] },
     { code: 'FROM fedora:40\nRUN dnf -y install gcc', findings: [{ line: 2, message: 'dnf metadata' }] },
     { code: 'FROM opensuse/leap:15\nRUN zypper --non-interactive install curl', findings: [{ line: 2, message: 'zypper cache' }] },

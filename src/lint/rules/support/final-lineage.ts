@@ -7,64 +7,100 @@
  */
 import type { Instruction, RunInstruction, Stage } from '../../../dockerfile/ir';
 import type { InvokedCommand } from '../../../shell';
-import type { DockerfileLintContext, Location } from '../../types';
-import { packageOperations, removedAfter, type PackageArgument, type PackageManager, type PackageOperation } from './packages';
+import type { DockerfileLintContext } from '../../types';
+import { packageOperations, stillInstalled, type PackageArgument, type PackageManager, type PackageOperation } from './packages';
+
+/** The value of a variable at one RUN: ENV values and ARG defaults set before it in the lineage (quotes removed, unexpanded). */
+export type EnvironmentAt = (name: string) => string | undefined;
 
 export interface LineageRun {
   run: RunInstruction;
   stage: Stage;
   commands: readonly InvokedCommand[];
   operations: PackageOperation[];
-  /** ENV values and ARG defaults set before this RUN in the lineage (both are environment variables of a RUN; quotes removed, unexpanded). */
-  env: Readonly<Record<string, string>>;
+  /** The variables this RUN sees (both ENV and ARG are environment variables of a RUN). */
+  env: EnvironmentAt;
   /** The absolute working directory, or undefined when a WORKDIR uses a variable. */
   workdir: string | undefined;
+}
+
+/**
+ * Every value each variable took, in order, so that each RUN can ask for the value in force at its place
+ * without copying the whole environment (a copy per RUN would grow with the square of the Dockerfile).
+ */
+class VariableHistory {
+  private readonly values = new Map<string, Array<{ at: number; value: string }>>();
+
+  set(name: string, value: string, at: number): void {
+    const history = this.values.get(name) ?? [];
+    history.push({ at, value });
+    this.values.set(name, history);
+  }
+
+  has(name: string): boolean {
+    return this.values.has(name);
+  }
+
+  /** The value set last at or before `at`, by binary search over the name's history. */
+  at(at: number): EnvironmentAt {
+    return (name) => {
+      const history = this.values.get(name);
+      if (history === undefined) return undefined;
+      let low = 0;
+      let high = history.length - 1;
+      let found: string | undefined;
+      while (low <= high) {
+        const middle = (low + high) >> 1;
+        if (history[middle].at <= at) {
+          found = history[middle].value;
+          low = middle + 1;
+        } else {
+          high = middle - 1;
+        }
+      }
+      return found;
+    };
+  }
 }
 
 function unquote(value: string): string {
   return value.replace(/^"(.*)"$/s, '$1').replace(/^'(.*)'$/s, '$1');
 }
 
+/** Lineage runs per lint run: every size rule reads them, so they are worked out once (keyed by the stage graph). */
+const LINEAGE_RUNS = new WeakMap<object, LineageRun[]>();
+
 /** The RUN instructions of the final image's lineage (the target and the stages it is built FROM), in order. */
 export function lineageRuns(context: DockerfileLintContext): LineageRun[] {
+  const cached = LINEAGE_RUNS.get(context.graph);
+  if (cached) return cached;
   const runs: LineageRun[] = [];
-  const env: Record<string, string> = {};
+  const env = new VariableHistory();
+  let position = 0;
   let workdir: string | undefined = '/';
   for (const stage of context.finalLineage) {
     for (const instruction of stage.instructions) {
+      position++;
       if (instruction.keyword === 'ENV') {
-        for (const pair of instruction.pairs) env[pair.key] = unquote(pair.value);
+        for (const pair of instruction.pairs) env.set(pair.key, unquote(pair.value), position);
       } else if (instruction.keyword === 'ARG') {
-        for (const arg of instruction.args) if (arg.defaultValue !== undefined && !(arg.name in env)) env[arg.name] = unquote(arg.defaultValue);
+        for (const arg of instruction.args) if (arg.defaultValue !== undefined && !env.has(arg.name)) env.set(arg.name, unquote(arg.defaultValue), position);
       } else if (instruction.keyword === 'WORKDIR') {
         const path = unquote(instruction.path);
         workdir = path.includes('$') ? undefined : path.startsWith('/') ? path : workdir === undefined ? undefined : joinPath(workdir, path);
       } else if (instruction.keyword === 'RUN') {
         const commands = context.commandsOf(instruction);
-        runs.push({ run: instruction, stage, commands, operations: packageOperations(commands), env: { ...env }, workdir });
+        runs.push({ run: instruction, stage, commands, operations: packageOperations(commands), env: env.at(position), workdir });
       }
     }
   }
+  LINEAGE_RUNS.set(context.graph, runs);
   return runs;
 }
 
 /** Every instruction of the final lineage, in order. */
 export function lineageInstructions(context: DockerfileLintContext): Instruction[] {
   return context.finalLineage.flatMap((stage) => stage.instructions);
-}
-
-/**
- * Where `word` stands as a whole shell word (between blanks, quotes, `;`, `&`, `|` or `=`…) on the
- * instruction's lines, so that a finding about package `git` points at `git`, not into `digital` or `github`.
- */
-export function locateWord(lines: readonly string[], instruction: Instruction, word: string): Omit<Location, 'file'> | undefined {
-  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`(?<=^|[\\s'"=;&|(])${escaped}(?=$|[\\s'";&|)])`);
-  for (let line = instruction.range.startLine; line <= instruction.range.endLine; line++) {
-    const match = pattern.exec(lines[line - 1] ?? '');
-    if (match) return { line, column: match.index + 1, endLine: line, endColumn: match.index + 1 + word.length };
-  }
-  return undefined;
 }
 
 export function joinPath(directory: string, path: string): string {
@@ -103,10 +139,11 @@ export function removalCovers(removed: string, path: string): boolean {
   return false;
 }
 
-/** A path `rm` deletes, with the command and the argument as written (for pointing at it). */
+/** A path `rm` deletes, with the command and the index of the argument that names it (for pointing at it). */
 export interface RemovedPath {
   path: string;
   command: InvokedCommand;
+  index: number;
 }
 
 /**
@@ -122,15 +159,15 @@ export function removedPaths(commands: readonly InvokedCommand[], workdir: strin
     if (name === 'cd' || name === 'pushd' || name === 'popd') directoryKnown = false;
     if (name !== 'rm' && name !== 'rmdir') continue;
     let operands = false;
-    for (const arg of command.args) {
+    command.args.forEach((arg, index) => {
       if (!operands && arg === '--') {
         operands = true;
-        continue;
+        return;
       }
-      if (!operands && arg.startsWith('-') && arg.length > 1) continue;
-      if (/^(?:\/|~|\$HOME|\$\{HOME\})/.test(arg)) removed.push({ path: arg, command });
-      else if (directoryKnown && !arg.includes('$') && workdir !== undefined) removed.push({ path: joinPath(workdir, arg), command });
-    }
+      if (!operands && arg.startsWith('-') && arg.length > 1) return;
+      if (/^(?:\/|~|\$HOME|\$\{HOME\})/.test(arg)) removed.push({ path: arg, command, index });
+      else if (directoryKnown && !arg.includes('$') && workdir !== undefined) removed.push({ path: joinPath(workdir, arg), command, index });
+    });
   }
   return removed;
 }
@@ -155,16 +192,16 @@ export interface KeptPackages {
  * `cleanup-in-separate-layer` reports at the removal.
  */
 export function keptSystemPackages(runs: readonly LineageRun[]): KeptPackages[] {
-  const operations = runs.flatMap((lineageRun) => lineageRun.operations);
+  const kept = stillInstalled(runs.flatMap((lineageRun) => lineageRun.operations));
   return runs
     .map((lineageRun) => ({
       lineageRun,
       packages: lineageRun.operations
         .filter((operation) => operation.action === 'install' && SYSTEM_MANAGERS.has(operation.manager))
         .flatMap((operation) => operation.packages.map((pkg) => ({ operation, pkg })))
-        .filter(({ operation, pkg }) => !removedAfter(operations, operations.indexOf(operation), pkg)),
+        .filter(({ pkg }) => kept.has(pkg)),
     }))
-    .filter((kept) => kept.packages.length > 0);
+    .filter((entry) => entry.packages.length > 0);
 }
 
 /** A file or directory a RUN command writes by name: `curl -o`, `wget -O`, `git clone URL DIR`. */

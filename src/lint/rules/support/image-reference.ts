@@ -54,10 +54,31 @@ export function unpinnedTag(reference: string): 'no tag' | 'latest' | undefined 
 }
 
 /**
- * Images known to run as a non-root user when the Dockerfile sets none: distroless's `nonroot` tags
- * (`gcr.io/distroless/static-debian12:nonroot`, `:debug-nonroot`) and images named or tagged `…-nonroot`.
+ * Images known to run as a non-root user when the Dockerfile sets none: distroless's `nonroot` tags in all
+ * their spellings (`:nonroot`, `:debug-nonroot`, `:nonroot-amd64`, `:debug-nonroot-arm64`, each possibly
+ * pinned by digest) and images whose name ends in `-nonroot`.
  */
 export function isKnownNonRootImage(reference: string): boolean {
   const { repository, tag } = parseImageReference(reference);
-  return tag === 'nonroot' || (tag?.endsWith('-nonroot') ?? false) || repository.endsWith('-nonroot');
+  return (tag !== undefined && tag.split(/[-_.]/).includes('nonroot')) || repository.endsWith('-nonroot');
+}
+
+/**
+ * Docker Official Images (the `library/` namespace) often named bare in `COPY --from`. A bare name that is
+ * not one of them is more likely a build context named by `docker buildx bake` or `--build-context NAME=…`,
+ * which BuildKit resolves before it would pull an image of that name.
+ */
+const OFFICIAL_IMAGES = new Set([
+  'adminer', 'alpine', 'amazoncorretto', 'amazonlinux', 'almalinux', 'archlinux', 'bash', 'busybox', 'caddy', 'cassandra', 'centos',
+  'clojure', 'composer', 'consul', 'couchdb', 'debian', 'docker', 'eclipse-temurin', 'elasticsearch', 'elixir', 'erlang', 'fedora',
+  'flink', 'gcc', 'ghost', 'golang', 'gradle', 'groovy', 'haproxy', 'haskell', 'httpd', 'influxdb', 'jenkins', 'jetty', 'julia',
+  'kibana', 'kong', 'logstash', 'mariadb', 'maven', 'memcached', 'mongo', 'mysql', 'nats', 'neo4j', 'nextcloud', 'nginx', 'node',
+  'openjdk', 'oraclelinux', 'perl', 'photon', 'php', 'postgres', 'pypy', 'python', 'rabbitmq', 'redis', 'redmine', 'registry',
+  'rockylinux', 'ruby', 'rust', 'sonarqube', 'swift', 'telegraf', 'tomcat', 'traefik', 'ubuntu', 'vault', 'wordpress', 'zookeeper',
+]);
+
+/** Whether a `--from` value may name a build context rather than an image: one bare name that is not an official image. */
+export function mayBeNamedContext(reference: string): boolean {
+  const { registry, path, tag, digest } = parseImageReference(reference);
+  return registry === undefined && tag === undefined && digest === undefined && !path.includes('/') && !OFFICIAL_IMAGES.has(path);
 }

@@ -4,7 +4,7 @@
  * directory, which keeps it out of the layer).
  */
 import type { InvokedCommand } from '../../../shell';
-import { mountCovers, removalCovers, removedPaths, type LineageRun } from './final-lineage';
+import { mountCovers, removalCovers, removedPaths, type EnvironmentAt, type LineageRun } from './final-lineage';
 import { hasOption, type PackageManager, type PackageOperation } from './packages';
 
 /** Where a manager keeps what it downloads, and how to clean it in the same RUN. */
@@ -16,7 +16,7 @@ export interface CacheSpec {
   /** The cleanup to suggest, as the start of a sentence. */
   cleanup: string;
   /** Whether `operation` writes the cache. */
-  writes(operation: PackageOperation, env: Readonly<Record<string, string>>, commandsBefore: readonly InvokedCommand[]): boolean;
+  writes(operation: PackageOperation, env: EnvironmentAt, commandsBefore: readonly InvokedCommand[]): boolean;
 }
 
 const installsOrUpdates = (operation: PackageOperation): boolean => operation.action === 'install' || operation.action === 'update';
@@ -55,7 +55,8 @@ export const CACHES: Record<PackageManager, CacheSpec> = {
     what: 'apk index cache',
     directories: ['/var/cache/apk', '/etc/apk/cache'],
     cleanup: 'Use `apk add --no-cache` (or `rm -rf /var/cache/apk/*`)',
-    writes: (operation) => installsOrUpdates(operation) && !hasOption(operation, '--no-cache'),
+    // `--no-network` installs from what is already on disk: no index is downloaded, nothing is cached.
+    writes: (operation) => installsOrUpdates(operation) && !hasOption(operation, '--no-cache', '--no-network'),
   },
   yum: RPM_CACHE('/var/cache/yum', 'yum'),
   dnf: { ...RPM_CACHE('/var/cache/dnf', 'dnf'), directories: ['/var/cache/dnf', '/var/cache/libdnf5'] },
@@ -66,7 +67,7 @@ export const CACHES: Record<PackageManager, CacheSpec> = {
     directories: ['~/.cache/pip'],
     cleanup: 'Use `pip install --no-cache-dir` (or `ENV PIP_NO_CACHE_DIR=1`)',
     writes: (operation, env, before) =>
-      operation.action === 'install' && !hasOption(operation, '--no-cache-dir') && !truthy(setInRun(before, 'PIP_NO_CACHE_DIR') ?? env.PIP_NO_CACHE_DIR),
+      operation.action === 'install' && !hasOption(operation, '--no-cache-dir') && !truthy(setInRun(before, 'PIP_NO_CACHE_DIR') ?? env('PIP_NO_CACHE_DIR')),
   },
   npm: { what: 'npm cache', directories: ['~/.npm'], cleanup: 'Add `npm cache clean --force` after the install', writes: (operation) => operation.action === 'install' },
   yarn: {
@@ -78,14 +79,14 @@ export const CACHES: Record<PackageManager, CacheSpec> = {
 };
 
 /** The cache directories of this call: the manager's, or the one an option or variable chose. */
-export function cacheDirectories(operation: PackageOperation, spec: CacheSpec, env: Readonly<Record<string, string>>): string[] {
+export function cacheDirectories(operation: PackageOperation, spec: CacheSpec, env: EnvironmentAt): string[] {
   const chosen =
     operation.manager === 'pip'
-      ? (optionValue(operation, '--cache-dir') ?? env.PIP_CACHE_DIR)
+      ? (optionValue(operation, '--cache-dir') ?? env('PIP_CACHE_DIR'))
       : operation.manager === 'npm'
-        ? (optionValue(operation, '--cache') ?? env.npm_config_cache ?? env.NPM_CONFIG_CACHE)
+        ? (optionValue(operation, '--cache') ?? env('npm_config_cache') ?? env('NPM_CONFIG_CACHE'))
         : operation.manager === 'yarn'
-          ? (optionValue(operation, '--cache-folder') ?? env.YARN_CACHE_FOLDER)
+          ? (optionValue(operation, '--cache-folder') ?? env('YARN_CACHE_FOLDER'))
           : undefined;
   return chosen !== undefined && !chosen.includes('$') ? [chosen] : spec.directories;
 }
@@ -120,14 +121,20 @@ export interface CacheWrite {
   cleaned: boolean;
 }
 
-/** The caches the RUN's package-manager calls write, in order. */
+const CACHE_WRITES = new WeakMap<LineageRun, CacheWrite[]>();
+
+/** The caches the RUN's package-manager calls write, in order (worked out once per RUN: several rules ask). */
 export function cacheWrites(lineageRun: LineageRun): CacheWrite[] {
+  const cached = CACHE_WRITES.get(lineageRun);
+  if (cached) return cached;
   const { commands, operations, env } = lineageRun;
-  return operations.flatMap((operation) => {
+  const writes = operations.flatMap((operation) => {
     const spec = CACHES[operation.manager];
     const before = commands.slice(0, commands.indexOf(operation.command));
     if (!spec.writes(operation, env, before)) return [];
     const directories = cacheDirectories(operation, spec, env);
     return [{ operation, spec, directories, cleaned: cleaned(lineageRun, operation, directories) }];
   });
+  CACHE_WRITES.set(lineageRun, writes);
+  return writes;
 }

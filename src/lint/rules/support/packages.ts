@@ -19,9 +19,10 @@ export type PackageManager = 'apt' | 'apk' | 'yum' | 'dnf' | 'microdnf' | 'zyppe
  */
 export type PackageAction = 'install' | 'remove' | 'update' | 'clean' | 'other';
 
-/** A package operand: the word as written (for locating it) and the bare name, version pin removed. */
+/** A package operand: the word as written, its index in the command's `args` (to locate it), and the bare name, version pin removed. */
 export interface PackageArgument {
   word: string;
+  index: number;
   name: string;
 }
 
@@ -31,6 +32,8 @@ export interface PackageOperation {
   program: string;
   /** The subcommand (`install`, `add`, `purge`, `cache`…), empty when there is none (`yarn` alone). */
   subcommand: string;
+  /** Index of the subcommand in the command's `args`, when there is one. */
+  subcommandIndex?: number;
   /** The call as messages name it: `apt-get install`, `python3 -m pip install`, `yarn`. */
   invocation: string;
   action: PackageAction;
@@ -127,13 +130,13 @@ function basename(path: string): string {
 }
 
 /** The syntax of the manager `command` runs and the arguments it gets, `python3 -m pip …` included. */
-function managerCall(command: InvokedCommand): { syntax: ManagerSyntax; program: string; prefix: string; args: string[] } | undefined {
+function managerCall(command: InvokedCommand): { syntax: ManagerSyntax; program: string; prefix: string; args: string[]; skipped: number } | undefined {
   const program = basename(command.name);
   const known = SYNTAX_BY_PROGRAM.get(program);
-  if (known) return { syntax: known, program, prefix: program, args: command.args };
-  if (/^pip\d*(?:\.\d+)*$/.test(program)) return { syntax: PIP, program, prefix: program, args: command.args };
+  if (known) return { syntax: known, program, prefix: program, args: command.args, skipped: 0 };
+  if (/^pip\d*(?:\.\d+)*$/.test(program)) return { syntax: PIP, program, prefix: program, args: command.args, skipped: 0 };
   if (/^python\d*(?:\.\d+)*$/.test(program) && command.args[0] === '-m' && /^pip\d*$/.test(command.args[1] ?? '')) {
-    return { syntax: PIP, program, prefix: `${program} -m ${command.args[1]}`, args: command.args.slice(2) };
+    return { syntax: PIP, program, prefix: `${program} -m ${command.args[1]}`, args: command.args.slice(2), skipped: 2 };
   }
   return undefined;
 }
@@ -158,9 +161,9 @@ export function packageName(manager: PackageManager, word: string): string {
 function parseCall(command: InvokedCommand): PackageOperation | undefined {
   const call = managerCall(command);
   if (call === undefined) return undefined;
-  const { syntax, program, prefix, args } = call;
+  const { syntax, program, prefix, args, skipped } = call;
   const options: string[] = [];
-  const operands: string[] = [];
+  const operands: Array<{ word: string; index: number }> = [];
   let virtual: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -175,13 +178,17 @@ function parseCall(command: InvokedCommand): PackageOperation | undefined {
         virtual = arg.slice('--virtual='.length);
       }
     } else {
-      operands.push(arg);
+      operands.push({ word: arg, index: i + skipped });
     }
   }
-  // `yarn` alone installs; other managers need a subcommand.
-  const subcommand = operands.shift() ?? '';
-  let action: PackageAction = subcommand === '' ? (syntax.manager === 'yarn' ? 'install' : 'other') : (syntax.actions[subcommand] ?? 'other');
-  const subject = operands[0];
+  // `yarn` alone installs (`yarn --frozen-lockfile` too); `yarn --version` or `--help` only prints. Other
+  // managers need a subcommand.
+  const subcommandOperand = operands.shift();
+  const subcommand = subcommandOperand?.word ?? '';
+  const printsOnly = options.some((option) => ['-v', '--version', '-h', '--help'].includes(option));
+  let action: PackageAction =
+    subcommand === '' ? (syntax.manager === 'yarn' && !printsOnly ? 'install' : 'other') : (syntax.actions[subcommand] ?? 'other');
+  const subject = operands[0]?.word;
   if (subcommand === 'cache' && (subject === 'clean' || subject === 'purge')) action = 'clean';
   if (subcommand === 'clean' && (syntax.manager === 'yum' || syntax.manager === 'dnf' || syntax.manager === 'microdnf')) {
     action = subject === 'all' || subject === 'metadata' ? 'clean' : 'other';
@@ -189,8 +196,11 @@ function parseCall(command: InvokedCommand): PackageOperation | undefined {
   // `yarn global add x`: the packages follow the second word.
   if (syntax.manager === 'yarn' && subcommand === 'global') action = subject === 'add' ? 'install' : subject === 'remove' ? 'remove' : 'other';
   const named = action === 'install' || action === 'remove' ? operands.slice(subcommand === 'global' ? 1 : 0) : [];
-  const packages = named.filter((word) => word !== '').map((word) => ({ word, name: packageName(syntax.manager, word) }));
-  return { manager: syntax.manager, program, subcommand, invocation: `${prefix} ${subcommand}`.trim(), action, packages, options, ...(virtual ? { virtual } : {}), command };
+  const packages = named.filter(({ word }) => word !== '').map(({ word, index }) => ({ word, index, name: packageName(syntax.manager, word) }));
+  return {
+    manager: syntax.manager, program, subcommand, subcommandIndex: subcommandOperand?.index, invocation: `${prefix} ${subcommand}`.trim(), action, packages, options,
+    ...(virtual ? { virtual } : {}), command,
+  };
 }
 
 /** The package-manager calls among `commands`, in order. */
@@ -203,27 +213,35 @@ export function hasOption(operation: PackageOperation, ...names: string[]): bool
   return operation.options.some((option) => names.some((name) => option === name || option.startsWith(`${name}=`)));
 }
 
-/** Whether `later` removes `name` (a package, or an apk `--virtual` group) of `manager`. */
-function removes(later: PackageOperation, manager: PackageManager, name: string): boolean {
-  return later.action === 'remove' && later.manager === manager && later.packages.some((pkg) => pkg.name === name);
-}
-
 /** `apt-get purge --auto-remove` or `apt-get autoremove`: removes what is marked automatically installed. */
 function autoRemoves(operation: PackageOperation): boolean {
   return operation.manager === 'apt' && operation.action === 'remove' && (operation.subcommand.startsWith('auto') || hasOption(operation, '--auto-remove', '--autoremove'));
 }
 
 /**
- * Whether an install at `index` is undone by a later operation in `operations`: a removal naming the package
- * or its apk `--virtual` group, or — for apt — `apt-mark auto …` followed by an auto-removing purge, the
- * pattern of the official images (`savedAptMark=…; apt-mark auto '.*'; apt-mark manual $savedAptMark;
- * apt-get purge -y --auto-remove`), which marks every package installed since as removable.
+ * The installed packages that no later operation in `operations` undoes: a removal naming the package or its
+ * apk `--virtual` group, or — for apt — `apt-mark auto …` followed by an auto-removing purge, the pattern of
+ * the official images (`savedAptMark=…; apt-mark auto '.*'; apt-mark manual $savedAptMark;
+ * apt-get purge -y --auto-remove`), which marks every package installed since as removable. One pass from
+ * the last operation back, so the cost grows with the number of operations, not its square.
  */
-export function removedAfter(operations: readonly PackageOperation[], index: number, pkg: PackageArgument): boolean {
-  const install = operations[index];
-  const later = operations.slice(index + 1);
-  if (later.some((operation) => removes(operation, install.manager, pkg.name))) return true;
-  if (install.virtual !== undefined && later.some((operation) => removes(operation, install.manager, install.virtual as string))) return true;
-  const markAuto = later.findIndex((operation) => operation.program === 'apt-mark' && operation.subcommand === 'auto');
-  return install.manager === 'apt' && markAuto >= 0 && later.slice(markAuto + 1).some(autoRemoves);
+export function stillInstalled(operations: readonly PackageOperation[]): Set<PackageArgument> {
+  const kept = new Set<PackageArgument>();
+  const removedLater = new Set<string>();
+  let autoRemoveLater = false;
+  let markedAutoThenRemoved = false;
+  for (let index = operations.length - 1; index >= 0; index--) {
+    const operation = operations[index];
+    if (operation.action === 'install') {
+      const undone = (name: string): boolean => removedLater.has(`${operation.manager}\u0000${name}`);
+      for (const pkg of operation.packages) {
+        const removed = undone(pkg.name) || (operation.virtual !== undefined && undone(operation.virtual)) || (operation.manager === 'apt' && markedAutoThenRemoved);
+        if (!removed) kept.add(pkg);
+      }
+    }
+    if (operation.action === 'remove') for (const pkg of operation.packages) removedLater.add(`${operation.manager}\u0000${pkg.name}`);
+    if (autoRemoves(operation)) autoRemoveLater = true;
+    if (operation.program === 'apt-mark' && operation.subcommand === 'auto' && autoRemoveLater) markedAutoThenRemoved = true;
+  }
+  return kept;
 }

@@ -2,7 +2,7 @@ import { invokedCommands } from '../../../../src/shell';
 import { classifyBase } from '../../../../src/lint/rules/support/base-images';
 import { parseImageReference } from '../../../../src/lint/rules/support/image-reference';
 import { removalCovers } from '../../../../src/lint/rules/support/final-lineage';
-import { packageOperations, removedAfter } from '../../../../src/lint/rules/support/packages';
+import { packageOperations, stillInstalled } from '../../../../src/lint/rules/support/packages';
 
 const operations = (script: string) => packageOperations(invokedCommands(script));
 
@@ -19,7 +19,7 @@ describe('packageOperations', () => {
     const ops = operations('apk add --no-cache --virtual .build-deps gcc musl-dev=1.2 && apk del .build-deps');
     expect(ops[0]).toMatchObject({ manager: 'apk', action: 'install', virtual: '.build-deps' });
     expect(ops[0].packages.map((pkg) => pkg.name)).toEqual(['gcc', 'musl-dev']);
-    expect(removedAfter(ops, 0, ops[0].packages[0])).toBe(true);
+    expect(stillInstalled(ops).has(ops[0].packages[0])).toBe(false);
   });
 
   it('reads pip through python -m, and option values are not packages', () => {
@@ -71,5 +71,16 @@ describe('base images', () => {
     expect(classifyBase('node:20-alpine3.19')).toEqual({ kind: 'runtime', slim: true });
     expect(classifyBase('python:3.12')?.toolchain).toMatch(/buildpack-deps/);
     expect(classifyBase('myorg/base:1')).toBeUndefined();
+  });
+});
+
+describe('stillInstalled', () => {
+  it('keeps what no later operation removes, and follows the official images’ apt-mark auto + purge --auto-remove', () => {
+    const ops = operations(
+      'apt-get install -y curl gcc && savedAptMark="$(apt-mark showmanual)" && apt-mark auto ".*" && apt-mark manual $savedAptMark && apt-get purge -y --auto-remove; apt-get install -y ca-certificates; apk add --virtual .deps make && apk add git && apk del .deps',
+    );
+    const kept = stillInstalled(ops);
+    const names = ops.flatMap((op) => op.packages.filter((pkg) => kept.has(pkg)).map((pkg) => `${op.manager}:${pkg.name}`));
+    expect(names).toEqual(['apt:ca-certificates', 'apk:git']);
   });
 });
