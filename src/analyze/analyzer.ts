@@ -9,6 +9,8 @@ import { posix } from 'node:path';
 import type { ImageConfig } from '../image/source';
 import type { FileEntry, FileTree, RangeRequest } from '../tree/types';
 import { ContentReadError, ImageError, isScratchifyError } from '../errors';
+import { findLanguagePackages } from './language-packages';
+import { addPackageDatabase } from './package-database';
 import type { Analysis, AnalysisContext, AnalyzeOptions, FileRule, ImageRule, KeptFile, KeptPath, Reason } from './types';
 
 /** Docker's PATH for containers whose image sets none (moby `oci.DefaultPathEnv`). */
@@ -79,6 +81,7 @@ class AnalysisRun implements AnalysisContext {
   private readonly queue: string[] = [];
   /** Directories whose trees were kept, with the filters they were walked with (the run itself: no filter). */
   private readonly walked = new Map<string, Set<unknown>>();
+  private fileRules: FileRule[] = [];
 
   constructor(
     readonly tree: FileTree,
@@ -237,6 +240,13 @@ class AnalysisRun implements AnalysisContext {
 
   /** Drains the queue in batches: the heads of a batch of files in one read, then every file rule on every file. */
   async drain(rules: FileRule[]): Promise<void> {
+    this.fileRules = rules;
+    return this.drainAgain();
+  }
+
+  /** Runs the file rules of the last drain over files kept since. */
+  async drainAgain(): Promise<void> {
+    const rules = this.fileRules;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, HEAD_BATCH);
       this.onProgress?.(`inspecting ${batch.length} files (${this.kept.size} paths kept so far)`);
@@ -283,6 +293,8 @@ export async function analyze(input: AnalysisInput, options: AnalyzeOptions = {}
     await rule.apply(run, options);
   }
   await run.drain(rules.fileRules);
+  const packages = await addPackageDatabase(run, options.packageDatabase ?? true);
+  const languagePackages = await findLanguagePackages([...run.kept.values()], input.tree);
 
   const { files: imageFiles, bytes: imageBytes } = input.tree.fileTotals();
   const kept = [...run.kept.values()].map(settleCounts).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -294,5 +306,7 @@ export async function analyze(input: AnalysisInput, options: AnalyzeOptions = {}
     imageWarnings: [...input.tree.warnings],
     config: input.config,
     command: containerCommand(input.config),
+    ...(packages ? { packages } : {}),
+    languagePackages,
   };
 }

@@ -19,6 +19,8 @@ export interface ImageAnalysisOptions {
   roots?: GivenRoot[];
   /** Default: every rule; `closureRules()` for an analysis of the given roots only. */
   rules?: RuleSet;
+  /** Whether the slim image carries the package database (default true). */
+  packageDatabase?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -48,7 +50,7 @@ export function applicationCopies(context: DockerfileContext): ApplicationCopy[]
 export async function analyzeLoadedImage(image: LoadedImage, options: ImageAnalysisOptions = {}): Promise<Analysis> {
   const keep = [...(options.keep ?? []), ...(options.dockerfile ? keepComments(options.dockerfile.text) : [])];
   const application = options.dockerfile ? applicationCopies(options.dockerfile) : [];
-  return analyze({ tree: image.tree, config: image.config }, { keep, application, roots: options.roots, onProgress: options.onProgress }, options.rules);
+  return analyze({ tree: image.tree, config: image.config }, { keep, application, roots: options.roots, onProgress: options.onProgress, packageDatabase: options.packageDatabase }, options.rules);
 }
 
 /** Opens a `docker save` archive, OCI layout or archive, or root directory, and analyzes it. */

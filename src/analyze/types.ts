@@ -7,6 +7,7 @@
  */
 import type { ImageConfig } from '../image/source';
 import type { FileEntry, FileTree } from '../tree/types';
+import type { InstalledPackage, OsRelease, PackageManager, SynthesizedFile } from '../packages';
 
 /** One reason a path is kept. */
 export interface Reason {
@@ -39,6 +40,11 @@ export interface KeptPath {
   reasons: Reason[];
   /** Present when `reasons` is a sample: how many distinct reasons each rule gave, stored or not. */
   reasonCounts?: Record<string, number>;
+  /**
+   * True for a path the original image does not have: the package database made for the slim image
+   * (`analysis.packages.database` holds its content; emitters take it from the plan).
+   */
+  synthesized?: true;
 }
 
 export interface AnalysisTotals {
@@ -64,6 +70,31 @@ export interface Analysis {
   config: ImageConfig;
   /** The command the container runs (entrypoint + cmd), after resolving the program with PATH. */
   command: string[];
+  /** The image's package database (dpkg or apk) and what the slim image keeps of it; absent when it has none. */
+  packages?: AnalysisPackages;
+  /** Language packages with a kept file (Python distributions, npm packages, gems, jars), for the SBOM. */
+  languagePackages?: LanguagePackage[];
+}
+
+/** A language package one of whose files is kept. */
+export interface LanguagePackage {
+  ecosystem: 'python' | 'npm' | 'gem' | 'jar';
+  name: string;
+  version?: string;
+  /** Its directory (dist-info, package, gem) or, for a jar, the file. */
+  path: string;
+}
+
+/** What the analysis found of the image's package manager. */
+export interface AnalysisPackages {
+  manager: PackageManager;
+  os?: OsRelease;
+  /** How many packages the image has installed. */
+  installed: number;
+  /** The installed packages that own at least one kept path (directories aside), in database order. */
+  kept: InstalledPackage[];
+  /** The database files the slim image carries; empty when turned off (`--no-package-db`). */
+  database: SynthesizedFile[];
 }
 
 /** What the analyzer offers a rule. Paths are image paths; nothing touches the host. */
@@ -148,4 +179,9 @@ export interface AnalyzeOptions {
   application?: ApplicationCopy[];
   /** Called as work progresses, for a spinner. */
   onProgress?: (message: string) => void;
+  /**
+   * Whether the slim image carries the package database limited to the kept packages (default true; the
+   * packages are listed in `packages` either way).
+   */
+  packageDatabase?: boolean;
 }

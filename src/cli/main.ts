@@ -69,6 +69,8 @@ Exit codes: 0 success, 1 findings at or above the threshold (lint) or a slim ima
     .option('--trace <probe.json>', "also keep what the probe's checks open and execute, traced in the image with the host's strace")
     .option('--trace-only', 'with --trace: keep only the traced files and their ELF and system-file closure (tighter, riskier)')
     .option('--trace-network <host|name>', 'with --trace: how checks reach a server (default: a network made for the run)')
+    .option('--sbom <file>', 'also write a CycloneDX 1.5 JSON SBOM of the slim image (-: standard output, with -o FILE)')
+    .option('--no-package-db', 'do not carry the package database of the kept packages (scanners then see no OS or packages)')
     .addHelpText(
       'after',
       `
@@ -117,13 +119,15 @@ Examples:
       .option('--trace <probe.json>', "also keep what the probe's checks open and execute (runs the --image-archive image with the host's strace)")
       .option('--trace-only', 'with --trace: keep only the traced files and their ELF and system-file closure')
       .option('--trace-network <host|name>', 'with --trace: how checks reach a server (default: a network made for the run)')
+      .option('--no-package-db', 'do not keep the package database of the kept packages (as slim --no-package-db)')
       .option('--json', 'print JSON');
 
   imageOptions(
     cli
       .command('analyze')
       .description('list the files the final stage needs at run time, each with its reasons')
-      .argument('[dockerfile]', 'the Dockerfile that built the image (its COPY/ADD mark the application)'),
+      .argument('[dockerfile]', 'the Dockerfile that built the image (its COPY/ADD mark the application)')
+      .option('--sbom <file>', 'also write a CycloneDX 1.5 JSON SBOM of the slim image (-: standard output)'),
   )
     .addHelpText(
       'after',
@@ -217,6 +221,7 @@ Examples:
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: warning, or failOn from the config)').choices(['error', 'warning', 'info']))
     .option('--max-waste-percent <n>', 'image gate: unneeded bytes above N% of the image are an error')
     .option('--max-waste-bytes <n>', 'image gate: unneeded bytes above N (e.g. 50MB) are an error')
+    .option('--no-package-db', 'the slim image will carry no package database (reported as info when the image has packages)')
     .option('--list-rules', 'list the rules and exit')
     .addHelpText(
       'after',

@@ -21,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { KeptPath } from '../analyze/types';
+import type { SynthesizedFile } from '../packages';
 import { UsageError } from '../errors';
 import type { ImageConfig } from '../image/source';
 import { OutputSet, type StagedOutput } from '../output';
@@ -39,6 +40,11 @@ export interface ImageArchiveContent {
   tree: FileTree;
   /** What the slim image holds (the analysis' `kept`). */
   kept: readonly KeptPath[];
+  /**
+   * The content of the kept paths the image does not have (the plan's `synthesized`: the package database).
+   * Without it, those paths are left out and the archive holds only the image's own.
+   */
+  synthesized?: readonly SynthesizedFile[];
   /** The original image's config; its `raw` JSON is carried over. */
   config: ImageConfig;
   format: ImageArchiveFormat;
@@ -190,7 +196,9 @@ export async function produceImageArchive(output: StagedOutput, options: ImageAr
   const epoch = resolveEpoch(options.sourceDateEpoch);
   const reference = options.reference === undefined ? undefined : normalizeReference(options.reference);
   // Planned before any content is read: a bad kept list fails at once.
-  const plan = planLayer(options.tree, options.kept);
+  const plan = options.synthesized
+    ? planLayer(options.tree, options.kept, options.synthesized)
+    : planLayer(options.tree, options.kept.filter((kept) => !kept.synthesized));
   const mtime = new Date(epoch * 1000);
   return output.produce(async (into) => {
     const layerFile = output.newScratchFile('layer');

@@ -11,6 +11,7 @@
  */
 import { posix } from 'node:path';
 import type { KeptPath } from '../analyze/types';
+import type { SynthesizedFile } from '../packages';
 import { ScratchifyError } from '../errors';
 import { nameBytes } from '../image/name-bytes';
 import type { FileTree } from '../tree/types';
@@ -24,6 +25,8 @@ export interface LayerRecord extends TarEntryHeader {
   contentFrom?: string;
   /** For a `file`: the size the analysis recorded (the bytes read are what is written). */
   expectedSize?: number;
+  /** For a synthesized `file` (the package database): its bytes, which the image does not have. */
+  content?: Buffer;
 }
 
 /** The layer before any content is read: every entry in order, and what was left out and why. */
@@ -60,7 +63,8 @@ function tarName(path: string): string {
 }
 
 /** Orders the kept paths into layer entries; reads nothing but metadata. */
-export function planLayer(tree: FileTree, kept: readonly KeptPath[]): LayerPlan {
+export function planLayer(tree: FileTree, kept: readonly KeptPath[], synthesized: readonly SynthesizedFile[] = []): LayerPlan {
+  const contents = new Map(synthesized.map((file) => [file.path, file.content]));
   const byPath = new Map<string, KeptPath>();
   for (const item of kept) {
     checkPath(item.path);
@@ -118,7 +122,7 @@ export function planLayer(tree: FileTree, kept: readonly KeptPath[]): LayerPlan 
       case 'dir':
       case 'fifo': {
         const type: TarEntryType = item.type === 'dir' ? 'directory' : 'fifo';
-        records.push({ ...base, type, xattrs: tree.lstat(item.path)?.xattrs });
+        records.push({ ...base, type, xattrs: item.synthesized ? undefined : tree.lstat(item.path)?.xattrs });
         break;
       }
       case 'symlink':
@@ -127,6 +131,12 @@ export function planLayer(tree: FileTree, kept: readonly KeptPath[]): LayerPlan 
         break;
       case 'file':
       case 'hardlink': {
+        if (item.synthesized) {
+          const content = contents.get(item.path);
+          if (!content) throw analysisError(`${item.path} is a synthesized path the plan has no content for`);
+          records.push({ ...base, type: 'file', content });
+          break;
+        }
         const key = contentKey(item);
         const carrier = carriers.get(key);
         if (carrier !== undefined) {
@@ -169,6 +179,11 @@ export async function writeLayerEntries(
   let batchEnd = 0;
   for (let index = 0; index < records.length; index += 1) {
     const record = records[index];
+    if (record.content !== undefined) {
+      const { content, ...header } = record;
+      await writer.add(header, content);
+      continue;
+    }
     if (record.contentFrom === undefined) {
       await writer.add(record);
       continue;

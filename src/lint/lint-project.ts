@@ -27,6 +27,8 @@ export interface LintProjectOptions {
   buildArgs?: Record<string, string>;
   /** Extra paths the analysis keeps (`--keep`). */
   keep?: string[];
+  /** False with `--no-package-db`: the slim image would carry no package database. */
+  packageDatabase?: boolean;
   config?: LintConfig;
   thresholds?: LintThresholds;
   onProgress?: (message: string) => void;
@@ -77,6 +79,7 @@ export async function lintProject(options: LintProjectOptions): Promise<LintResu
     options.onProgress?.('analyzing the image');
     const analysis = await analyzeLoadedImage(image, {
       keep: options.keep,
+      packageDatabase: options.packageDatabase,
       dockerfile: options.dockerfile && { ...options.dockerfile, target: options.target, buildArgs: options.buildArgs },
       onProgress: options.onProgress,
     });

@@ -109,7 +109,10 @@ function ownerOf(members: KeptPath[]): string | undefined {
   return owner === '0:0' ? undefined : owner;
 }
 
-export async function buildPlan(analysis: Analysis, tree: FileTree, options: PlanOptions): Promise<SlimPlan> {
+export async function buildPlan(fullAnalysis: Analysis, tree: FileTree, options: PlanOptions): Promise<SlimPlan> {
+  // Synthesized paths (the package database) are not in the original stage: COPY cannot name them.
+  const analysis: Analysis = { ...fullAnalysis, kept: fullAnalysis.kept.filter((kept) => !kept.synthesized) };
+  const synthesized = fullAnalysis.packages?.database ?? [];
   const byPath = new Map(analysis.kept.map((kept) => [kept.path, kept]));
   const notes: string[] = [];
 
@@ -255,6 +258,9 @@ export async function buildPlan(analysis: Analysis, tree: FileTree, options: Pla
     }
   }
   const coarsened = coarsen(remaining, analysis, tree, notes);
+  if (!options.hasShell && synthesized.length > 0) {
+    notes.push('the original image has no /bin/sh to write the package database in a skeleton stage: this Dockerfile leaves it out; --oci-archive and --docker-archive carry it');
+  }
   if (!options.hasShell && (directories.length > 0 || dereferenced)) {
     notes.push('the original image has no /bin/sh: symlinks are copied as files and run-time directories keep default metadata');
   }
@@ -262,6 +268,7 @@ export async function buildPlan(analysis: Analysis, tree: FileTree, options: Pla
     skeleton: { directories: options.hasShell ? directories : [], symlinks, assembled: assembled.sort() },
     skeletonMode: options.hasShell ? 'shell' : 'dereference',
     copies: coarsened,
+    synthesized,
     config: await runtimeConfig(analysis, tree, notes),
     notes,
   };

@@ -3,6 +3,7 @@
  * files, and the runtime config it carries. Emitters (Dockerfile, image archive) print or build from it.
  */
 
+import type { SynthesizedFile } from '../packages';
 import type { HealthcheckConfig } from '../stages';
 
 /** A directory the slim image needs with exact metadata (empty run-time dirs, non-root owners, 1777 /tmp). */
@@ -69,6 +70,13 @@ export interface SlimPlan {
    */
   skeletonMode: 'shell' | 'dereference';
   copies: CopyGroup[];
+  /**
+   * Files the original image does not have — the package database limited to the kept packages — each made of
+   * whole lines of one of its files. The archive emitter writes their content; the Dockerfile's skeleton stage
+   * copies the same lines out of the original files (it cannot when `skeletonMode` is `dereference`; a note
+   * says so).
+   */
+  synthesized?: SynthesizedFile[];
   config: RuntimeConfig;
   /** Things a reviewer should know (fallbacks taken, paths that could not be copied faithfully). */
   notes: string[];

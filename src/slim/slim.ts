@@ -31,6 +31,8 @@ export interface SlimOptions extends AcquireOptions {
   target?: string;
   keep?: string[];
   trace?: TraceRequest;
+  /** Whether the slim image carries the package database of the kept packages (default true). */
+  packageDatabase?: boolean;
   /**
    * False when only the image archives are wanted: the Dockerfile is then not emitted, so a name it could not
    * state exactly (a non-UTF-8 name) refuses nothing the archives can carry.
@@ -147,6 +149,7 @@ export async function slim(options: SlimOptions): Promise<SlimOutcome> {
     }
     const analysis = await analyzeLoadedImage(image, {
       keep: options.keep,
+      packageDatabase: options.packageDatabase,
       dockerfile: { text: options.dockerfile.text, file: options.dockerfile.file, target: options.target, buildArgs: options.buildArgs },
       roots,
       rules: options.trace?.only ? closureRules() : undefined,

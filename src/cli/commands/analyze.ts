@@ -1,10 +1,13 @@
 /** `scratchify analyze` and `scratchify why`: what the final stage needs at run time, and why. */
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { analyzeImage, analyzeLoadedImage, closureRules, explain, type Analysis } from '../../analyze';
 import { UsageError } from '../../errors';
 import { formatAnalysisText, formatExplanationText } from '../../format/analysis-text';
 import { analysisJson } from '../../format/analysis-json';
+import { cycloneDxSbom } from '../../format/sbom-cyclonedx';
 import { openImage } from '../../image';
+import { OutputSet, type StagedOutput } from '../../output';
 import { traceProbe } from '../../trace';
 import { createProgress } from '../progress';
 import { parseBuildArgs, readDockerfile } from '../inputs';
@@ -17,6 +20,8 @@ export interface ImageInputOptions extends TraceOptions {
   buildArg: string[];
   keep: string[];
   json?: boolean;
+  /** False with `--no-package-db`. */
+  packageDb?: boolean;
 }
 
 function imageLocation(options: ImageInputOptions): string {
@@ -38,6 +43,7 @@ async function runAnalysis(dockerfilePath: string | undefined, options: ImageInp
   try {
     const analysisOptions = {
       keep: options.keep,
+      packageDatabase: options.packageDb !== false,
       dockerfile: input && { text: input.text, file: input.file, target: options.target, buildArgs: parseBuildArgs(options.buildArg) },
       onProgress: (message: string) => progress.start(message),
     };
@@ -57,9 +63,27 @@ async function runAnalysis(dockerfilePath: string | undefined, options: ImageInp
   }
 }
 
-export async function runAnalyze(dockerfile: string | undefined, options: ImageInputOptions): Promise<string> {
-  const analysis = await runAnalysis(dockerfile, options);
-  return options.json ? `${JSON.stringify(analysisJson(analysis), null, 2)}\n` : formatAnalysisText(analysis);
+/**
+ * Runs the analysis; returns what goes to standard output. With `--sbom`, both outputs are checked before the
+ * image is read and written all or nothing (src/output/).
+ */
+export async function runAnalyze(dockerfile: string | undefined, options: ImageInputOptions & { sbom?: string }): Promise<string> {
+  if (options.sbom === undefined) {
+    const analysis = await runAnalysis(dockerfile, options);
+    return options.json ? `${JSON.stringify(analysisJson(analysis), null, 2)}\n` : formatAnalysisText(analysis);
+  }
+  const outputs = OutputSet.open([
+    { option: 'standard output', path: '-', stdout: true },
+    { option: '--sbom', path: options.sbom, stdout: true },
+  ]);
+  try {
+    const analysis = await runAnalysis(dockerfile, options);
+    (outputs.get('standard output') as StagedOutput).write(options.json ? `${JSON.stringify(analysisJson(analysis), null, 2)}\n` : formatAnalysisText(analysis));
+    (outputs.get('--sbom') as StagedOutput).write(cycloneDxSbom(analysis, basename(imageLocation(options))));
+    return outputs.commit().toString();
+  } finally {
+    outputs.discard();
+  }
 }
 
 export async function runWhy(paths: string[], options: ImageInputOptions & { dockerfile?: string }): Promise<{ output: string; allKept: boolean }> {

@@ -25,6 +25,8 @@ export interface LintCommandOptions extends ImageSourceOptions {
   maxWastePercent?: string;
   maxWasteBytes?: string;
   listRules?: boolean;
+  /** False with `--no-package-db`. */
+  packageDb?: boolean;
 }
 
 function formatName(value: string): FormatName {
@@ -92,6 +94,7 @@ async function lintWithProgress(options: LintCommandOptions, project: LintProjec
       target: options.target,
       buildArgs: parseBuildArgs(options.buildArg),
       keep: options.keep,
+      packageDatabase: options.packageDb !== false,
       onProgress: (message) => progress.start(message),
     });
     progress.succeed('linted');

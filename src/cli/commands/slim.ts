@@ -1,8 +1,9 @@
 /** `scratchify slim`: write the FROM-scratch Dockerfile (and, on request, the slim image itself). */
 import { UsageError } from '../../errors';
 import { produceImageArchive } from '../../emit/image-archive';
-import { analysisJson } from '../../format/analysis-json';
+import { analysisJson, planJson } from '../../format/analysis-json';
 import { printable } from '../../format/printable';
+import { cycloneDxSbom } from '../../format/sbom-cyclonedx';
 import { OutputSet, type OutputTarget, type StagedOutput } from '../../output';
 import { slim } from '../../slim';
 import { imageSource, parseBuildArgs, readDockerfile, type ImageSourceOptions } from '../inputs';
@@ -19,6 +20,9 @@ export interface SlimCommandOptions extends ImageSourceOptions, TraceOptions {
   ociArchive?: string;
   dockerArchive?: string;
   tag?: string;
+  sbom?: string;
+  /** False with `--no-package-db`. */
+  packageDb?: boolean;
 }
 
 /** True when only image archives were asked for: then no Dockerfile is written (or printed). */
@@ -35,6 +39,7 @@ function outputTargets(options: SlimCommandOptions): OutputTarget[] {
   if (options.report !== undefined) targets.push({ option: '--report', path: options.report, stdout: true });
   if (options.ociArchive !== undefined) targets.push({ option: '--oci-archive', path: options.ociArchive });
   if (options.dockerArchive !== undefined) targets.push({ option: '--docker-archive', path: options.dockerArchive });
+  if (options.sbom !== undefined) targets.push({ option: '--sbom', path: options.sbom, stdout: true });
   return targets;
 }
 
@@ -55,6 +60,7 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       target: options.target,
       buildArgs: parseBuildArgs(options.buildArg),
       keep: options.keep,
+      packageDatabase: options.packageDb !== false,
       image: imageSource(options) ?? { kind: 'auto' },
       trace: traceRequest(options),
       emitDockerfile: !archivesOnly(options),
@@ -62,6 +68,7 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
     });
     if (result.form === 'self-contained') {
       if (options.ociArchive || options.dockerArchive) throw new UsageError('--oci-archive and --docker-archive need an analyzed image; no container engine was found and no --image-archive given');
+      if (options.sbom) throw new UsageError('--sbom needs an analyzed image; no container engine was found and no --image-archive given');
       if (options.report) throw new UsageError('--report needs an analyzed image; no container engine was found and no --image-archive given');
       (outputs.get('-o') as StagedOutput).write(result.text);
       const stdout = outputs.commit();
@@ -75,10 +82,11 @@ export async function runSlim(dockerfilePath: string, options: SlimCommandOption
       const output = outputs.get(option);
       if (!output) continue;
       progress.start(`writing the slim image to ${output.path}`);
-      const written = await produceImageArchive(output, { tree: result.image.tree, kept: result.analysis.kept, config: result.image.config, format, reference: options.tag });
+      const written = await produceImageArchive(output, { tree: result.image.tree, kept: result.analysis.kept, synthesized: result.plan.synthesized, config: result.image.config, format, reference: options.tag });
       skipped.push(...written.skipped.map((what) => `${output.path}: left out ${what}`));
     }
-    outputs.get('--report')?.write(`${JSON.stringify({ ...analysisJson(result.analysis), plan: result.plan }, null, 2)}\n`);
+    outputs.get('--report')?.write(`${JSON.stringify({ ...analysisJson(result.analysis), plan: planJson(result.plan) }, null, 2)}\n`);
+    outputs.get('--sbom')?.write(cycloneDxSbom(result.analysis, options.tag ?? 'slim'));
     if (result.text !== undefined) (outputs.get('-o') as StagedOutput).write(result.text);
     const stdout = outputs.commit();
     const t = result.analysis.totals;

@@ -8,6 +8,7 @@
  * expansion, so a name with spaces, quotes, `$`, a newline or a leading `-` stays one operand.
  */
 import type { EscapeChar } from '../../dockerfile';
+import { rangesOperand } from '../../packages';
 import type { SlimPlan } from '../../plan';
 import { execWord, refuse, visible, type Field } from './quoting';
 
@@ -28,6 +29,25 @@ const SCRIPT =
   'symlink) ln -s -- "$2" "$s/$3"; shift 3 ;; ' +
   'chown) chown "$2" "$s/$3"; shift 3 ;; ' +
   'chmod) chmod "$2" "$s/$3"; shift 3 ;; ' +
+  '*) echo "scratchify-skeleton: unknown step $1" >&2; exit 1 ;; ' +
+  'esac; done';
+
+/**
+ * The package database (src/packages): each file is whole lines of a file of the original image, copied here by
+ * line number, so no byte of the image's database is ever written into the Dockerfile. Operands: the source's
+ * absolute path, the destination relative to the skeleton, and the line ranges `from-to,from-to` (numbers we
+ * computed). A line is what `read -r` returns, a last line without a line feed included, written back with one:
+ * the same rule as src/packages/line-selection.ts, so the image built from this Dockerfile and the archive
+ * written directly hold the same bytes. Only shell builtins run.
+ */
+export const LINES_SCRIPT =
+  `set -eu; PATH=/usr/sbin:/usr/bin:/sbin:/bin; s=${SKELETON_DIR}; ` +
+  'while [ "$#" -gt 0 ]; do case $1 in ' +
+  'lines) r=$4,; n=0; lo=1; hi=0; ' +
+  'while IFS= read -r l || [ -n "$l" ]; do n=$((n + 1)); ' +
+  'while [ "$n" -gt "$hi" ] && [ -n "$r" ]; do c=${r%%,*}; r=${r#*,}; lo=${c%-*}; hi=${c#*-}; done; ' +
+  'if [ "$n" -ge "$lo" ] && [ "$n" -le "$hi" ]; then printf \'%s\\n\' "$l"; fi; ' +
+  'done < "$2" > "$s/$3"; shift 4 ;; ' +
   '*) echo "scratchify-skeleton: unknown step $1" >&2; exit 1 ;; ' +
   'esac; done';
 
@@ -55,7 +75,7 @@ function steps(plan: SlimPlan): Step[] {
   const result: Step[] = [];
   for (const path of assembled) result.push(['"copy"', word(relative(path), path)]);
   const parents = new Map<string, string>(directories.map((dir) => [relative(dir.path), dir.path]));
-  for (const link of symlinks) {
+  for (const link of [...symlinks, ...(plan.synthesized ?? [])]) {
     const parent = link.path.slice(0, link.path.lastIndexOf('/'));
     if (parent !== '') parents.set(relative(parent), parent);
   }
@@ -84,9 +104,18 @@ function numeric(value: string, path: string): string {
   return `"${value}"`;
 }
 
+/** The package database's steps: each file as line ranges of an original file. */
+function lineSteps(plan: SlimPlan): Step[] {
+  return (plan.synthesized ?? []).map((file) => {
+    const ranges = rangesOperand(file.lines);
+    if (!/^[0-9]+-[0-9]+(,[0-9]+-[0-9]+)*$/.test(ranges)) refuse(pathField(file.path), `has line ranges ${visible(ranges)}, not numbers`);
+    return ['"lines"', execWord(file.source, pathField(file.source)), execWord(relative(file.path), pathField(file.path)), `"${ranges}"`];
+  });
+}
+
 /** `RUN [...]` instructions running the steps, split to keep each one's arguments small. */
-function runs(all: Step[], escape: EscapeChar): string[] {
-  const head = `RUN ["/bin/sh", "-c", ${JSON.stringify(SCRIPT)}, ${escape}\n     "${SKELETON_STAGE}"`;
+function runs(all: Step[], escape: EscapeChar, script: string = SCRIPT): string[] {
+  const head = `RUN ["/bin/sh", "-c", ${JSON.stringify(script)}, ${escape}\n     "${SKELETON_STAGE}"`;
   const result: string[] = [];
   let lines: string[] = [];
   let bytes = 0;
@@ -108,13 +137,15 @@ function runs(all: Step[], escape: EscapeChar): string[] {
 /** The skeleton stage, or nothing when the plan needs none. */
 export function skeletonStage(plan: SlimPlan, alias: string, escape: EscapeChar): string[] {
   const all = steps(plan);
-  if (all.length === 0) return [];
+  const database = lineSteps(plan);
+  if (all.length === 0 && database.length === 0) return [];
   return [
     '# Symlinks, directories with their owners and modes, and paths COPY cannot name exactly: COPY cannot',
     '# make a symlink, the directories it creates are root-owned 0755, and it reads [ * ? \\ as patterns.',
     `FROM ${alias} AS ${SKELETON_STAGE}`,
     'USER 0',
     ...runs(all, escape),
+    ...(database.length > 0 ? ['# The package database limited to the kept packages: lines of its files, chosen by number.', ...runs(database, escape, LINES_SCRIPT)] : []),
     '',
   ];
 }

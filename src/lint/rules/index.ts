@@ -14,6 +14,7 @@ import { setuidFiles } from './setuid-files';
 import { worldWritableFiles } from './world-writable-files';
 import { shellInImage } from './shell-in-image';
 import { packageManagerInImage } from './package-manager-in-image';
+import { packageDatabaseDropped } from './package-database-dropped';
 import { copyWholeContext } from './copy-whole-context';
 import { addInsteadOfCopy } from './add-instead-of-copy';
 import { finalStageRoot } from './final-stage-root';
@@ -58,7 +59,7 @@ import { exposeProtoCasing } from './expose-proto-casing';
 import { exposeInvalidFormat } from './expose-invalid-format';
 
 /** Rules over the built image (need --image-archive, --image or --build). */
-const IMAGE_RULES: readonly LintRule[] = [unneededBytes, layerWaste, setuidFiles, worldWritableFiles, shellInImage, packageManagerInImage];
+const IMAGE_RULES: readonly LintRule[] = [unneededBytes, layerWaste, setuidFiles, worldWritableFiles, shellInImage, packageManagerInImage, packageDatabaseDropped];
 
 /** Rules over the Dockerfile alone. */
 const DOCKERFILE_RULES: readonly LintRule[] = [

@@ -11,8 +11,10 @@ import type { FileTree } from '../../../../src/tree/types';
 
 export async function exportKept(analysis: Analysis, tree: FileTree): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'scratchify-kept-'));
-  const files = analysis.kept.filter((kept) => kept.type === 'file' || kept.type === 'hardlink').map((kept) => kept.path);
+  const files = analysis.kept.filter((kept) => (kept.type === 'file' || kept.type === 'hardlink') && !kept.synthesized).map((kept) => kept.path);
   const contents = await tree.readFiles(files);
+  // The package database is not in the image: its content comes with the analysis.
+  for (const file of analysis.packages?.database ?? []) contents.set(file.path, file.content);
   for (const kept of analysis.kept) {
     const host = join(dir, kept.path);
     if (kept.type === 'dir') mkdirSync(host, { recursive: true });
