@@ -126,18 +126,93 @@ const COLLECTOR: string[] = [
   // Config directories of kept /etc files whole (relative includes such as nginx\'s mime.types), then the
   // absolute paths named in config files and programs: files kept, directories made.
   'configs() {',
-  '  for f in $(find "$R/etc" -mindepth 2 -type f 2>/dev/null); do d=${f#"$R"/etc/}; keep_path "/etc/${d%%/*}"; done',
+  '  for f in $(find "$R/etc" -mindepth 2 ! -type d 2>/dev/null); do d=${f#"$R"/etc/}; keep_path "/etc/${d%%/*}"; done',
   '}',
+  // Paths named in configs, kept programs (wherever they are) and kept shared libraries. A directory four levels deep or in /etc is
+  // kept whole (a library's module or plugin directory, a program's data directory: what it loads from there
+  // is chosen at run time); a shallower one (/usr/share, /usr/lib/<triplet>) only as a directory.
   'references() {',
-  '  for f in $(find "$R/etc" "$R/usr/bin" "$R/usr/sbin" "$R/usr/local/bin" "$R/usr/local/sbin" -type f 2>/dev/null); do',
+  '  for f in $(find "$R/etc" -type f 2>/dev/null; find "$R" -type f -perm -u+x ! -path "$R/etc/*"; find "$R/usr/lib" "$R/lib" "$R/usr/local/lib" -type f -name "*.so*" ! -perm -u+x 2>/dev/null); do',
   '    for p in $(grep -aohE "/[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)+" "$f" 2>/dev/null | sort -u); do',
-  '      case $p in /proc/*|/sys/*|/dev/*) continue ;; esac',
+  '      case $p in /proc/*|/sys/*|/dev/*|/tmp/*|/var/tmp/*|/run/*) continue ;; esac',
   '      if [ -f "$p" ]; then keep_path "$p"',
+  '      elif [ -d "$p" ] && { [ "${p#/etc/}" != "$p" ] || [ "${p#/*/*/*/}" != "$p" ]; }; then keep_path "$p"',
   '      elif [ -d "$p" ]; then keep_dir "$p"',
   '      elif [ -d "${p%/*}" ] && [ "${p%/*}" != "${p%/*/*}" ]; then keep_dir "${p%/*}"; fi',
   '    done',
   '  done',
   '}',
+  // links: a kept symlink whose target is not kept yet (a JRE's conf/security into /etc, a versioned perl
+  // directory) brings its target. Names are split on line breaks only, never globbed.
+  'links() {',
+  '  set -f; IFS="\n"',
+  '  for l in $(find "$R" -type l); do',
+  '    p=${l#"$R"}; t=$(readlink "$l")',
+  '    case $t in /*) ;; *) d=${p%/*}; t=$d/$t ;; esac',
+  '    if [ -e "$t" ] && [ ! -e "$R$t" ]; then keep_path "$t"; fi',
+  '  done',
+  '  unset IFS; set +f',
+  '}',
+  // siblings: a program outside the system bin directories may run helpers beside it (PostgreSQL's initdb
+  // runs postgres "in the same directory"): its whole directory is kept.
+  'siblings() {',
+  '  set -f; IFS="\n"',
+  '  for f in $(find "$R" -type f -perm -u+x); do',
+  '    d=${f#"$R"}; d=${d%/*}',
+  '    case $d in /bin|/sbin|/usr/bin|/usr/sbin|/usr/local/bin|/usr/local/sbin|/usr/lib|/usr/lib64|/lib|/lib64|/usr/lib/*-linux-gnu*|/lib/*-linux-gnu*|/etc*) continue ;; esac',
+  '    case $d in */bin|*/sbin|*/libexec|*/libexec/*) keep_path "$d" ;; esac',
+  '  done',
+  '  unset IFS; set +f',
+  '}',
+  // scriptwords: a kept shell script may run any program it names (apache2ctl runs id, mkdir, its $HTTPD):
+  // without parsing it here, every word that names a program on PATH is kept.
+  'scriptwords() {',
+  '  set -f; IFS="\n"',
+  '  for f in $(find "$R" -type f -perm -u+x); do',
+  '    case $(head -c 64 "$f" | head -n 1) in',
+  "      '#!'*sh*) for w in $(tr -cs 'A-Za-z0-9_.+-' '\\n' < \"$f\" | sort -u); do keep_command \"$w\"; done ;;",
+  '    esac',
+  '  done',
+  '  unset IFS; set +f',
+  '}',
+  // byname: libraries a Python program loads by name (ctypes.util.find_library("magic")) are kept by that name.
+  'byname() {',
+  "  for n in $(grep -rhoE \"find_library\\([\\\"'][A-Za-z0-9_.+-]+[\\\"']\\)\" \"$R\" --include=*.py 2>/dev/null | sed -E \"s/^find_library\\(.(.*).\\)$/\\1/\" | sort -u); do",
+  '    keep_glob "/usr/lib/*/lib$n.so*"; keep_glob "/lib/*/lib$n.so*"; keep_glob "/usr/lib/lib$n.so*"',
+  '  done',
+  '}',
+  // locales: the locale the image's environment names (LANG, LC_ALL, LC_MESSAGES, LANGUAGE are in effect in
+  // this stage, as the Dockerfile set them): the compiled locale and the message catalogs of that language.
+  'locales() {',
+  '  for v in "${LC_ALL:-}" "${LC_MESSAGES:-}" "${LANG:-}" "${LANGUAGE%%:*}"; do',
+  '    case $v in ""|C|C.*|POSIX) continue ;; esac',
+  '    keep_path /usr/lib/locale/locale-archive; keep_path "/usr/lib/locale/$v"',
+  '    l=${v%%.*}; l=${l%%@*}',
+  '    keep_path "/usr/share/locale/$l"; keep_path "/usr/share/locale/${l%%_*}"',
+  '  done',
+  '}',
+];
+
+/** Language runtimes and package trees the collector keeps whole when present (globs, expanded by the script). */
+const RUNTIME_TREES = [
+  '/usr/lib/python3*',
+  '/usr/local/lib/python3*',
+  '/usr/share/python3*',
+  '/usr/share/nodejs',
+  '/usr/lib/nodejs',
+  '/usr/lib/jvm',
+  '/usr/share/perl',
+  '/usr/share/perl5',
+  '/usr/lib/*-linux-gnu*/perl*',
+  '/usr/local/share/perl',
+  '/usr/local/lib/*-linux-gnu*/perl',
+  '/usr/lib/ruby',
+  '/usr/local/lib/ruby',
+  '/var/lib/gems',
+  '/usr/share/rubygems-integration',
+  '/usr/lib/*-linux-gnu*/ruby',
+  '/usr/lib/php',
+  '/usr/share/php',
 ];
 
 /** The file `source` names inside the build context, or undefined when it is not a file there. */
@@ -210,9 +285,15 @@ export function emitSelfContained(input: SelfContainedInput): string {
   for (const path of ['/etc/passwd', '/etc/group', '/etc/nsswitch.conf', '/etc/ssl/certs/ca-certificates.crt', '/etc/ssl/openssl.cnf', '/etc/localtime']) {
     fixed.push(`keep_path ${path}`);
   }
-  // Language runtimes are kept whole: this form cannot follow imports.
-  fixed.push('for d in /usr/lib/python3* /usr/local/lib/python3* /usr/share/nodejs /usr/lib/nodejs /usr/lib/jvm; do [ -e "$d" ] && keep_path "$d"; done');
-  fixed.push('configs', 'references', 'interpreters', 'closure', 'configs', 'references', 'interpreters', 'closure');
+  // The loader cache and ldconfig: programs that find libraries by name (ctypes.util.find_library) read them.
+  fixed.push('keep_path /etc/ld.so.cache', 'keep_command ldconfig');
+  // Language runtimes and their package trees are kept whole: this form cannot follow imports, gem
+  // specifications, Perl's @INC or PHP's extension directory.
+  fixed.push(`for d in ${RUNTIME_TREES.join(' ')}; do [ -e "$d" ] && keep_path "$d"; done`);
+  fixed.push('locales');
+  for (let round = 0; round < 2; round++) fixed.push('configs', 'references', 'links', 'siblings', 'scriptwords', 'byname', 'interpreters', 'closure');
+  // What the second round's closure brought (a plugin's libraries) may name config directories in turn.
+  fixed.push('references', 'configs', 'links', 'closure');
   fixed.push('for g in $(find "$R" -name "libc.so.6"); do d=${g%/*}; keep_path "${d#$R}/libgcc_s.so.1"; done');
   fixed.push('steps late "$@"');
   fixed.push('mkdir -p "$R/tmp" && chmod 1777 "$R/tmp"');
@@ -243,9 +324,11 @@ export function emitSelfContained(input: SelfContainedInput): string {
     '# ----------------------------------------------------------------------------------------------------',
     `# SELF-CONTAINED FORM, generated by scratchify ${VERSION} without a container engine. The stage below`,
     `# computes at build time, inside stage "${alias}", what its program needs (its own loader lists the`,
-    '# libraries) and the scratch stage copies that. Coarser than the exact form: language runtimes are kept',
-    '# whole, config set only by the base image is not known, and nothing explains each file. With an engine,',
-    '# run scratchify slim again for the exact, reviewed form.',
+    '# libraries) and the scratch stage copies that. Coarser than the exact form: language runtimes, plugin',
+    '# directories named by libraries and the locale of LANG are kept whole, config set only by the base image',
+    '# is not known, and nothing explains each file. It cannot see libraries or modules loaded by a name built',
+    '# at run time (ctypes, importlib, dlopen of a computed name). With an engine, run scratchify slim again',
+    '# for the exact, reviewed form.',
     '# ----------------------------------------------------------------------------------------------------',
     `FROM ${alias} AS ${COLLECT_STAGE}`,
     'USER 0',
