@@ -40,3 +40,4 @@ export { printDockerfile, printInstruction } from './print';
 export type * from './ir';
 export type { Directive, EscapeChar, Heredoc, SyntaxNode, SyntaxTree } from './syntax';
 export { chompedContent } from './syntax';
+export { editDistance } from './suggest';

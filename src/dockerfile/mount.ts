@@ -12,6 +12,7 @@
  * `target` is optional: with none (`RUN --mount=from=binaries …`) BuildKit joins the empty path to the working
  * directory (convert_runmount.go, `dispatchRunMounts`), so the mount lands there, and fails only when that is `/`.
  */
+import { editDistance } from './suggest';
 import type { MountSpec } from './ir';
 
 export type MountType = MountSpec['type'];
@@ -72,23 +73,12 @@ export function csvFields(line: string): string[] {
   }
 }
 
-/** Levenshtein distance, for BuildKit's "(did you mean …?)" suggestions (util/suggest: distance below 3). */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
-}
-
 function withSuggestion(message: string, value: string, options: readonly string[]): string {
   let match = '';
   let best = 3;
   for (const option of options) {
     if (option === value) return message;
-    const d = distance(value, option);
+    const d = editDistance(value, option);
     if (d < best) {
       match = option;
       best = d;
@@ -132,19 +122,24 @@ export interface MountReading {
   problem?: string;
 }
 
+/** The CSV fields of a `--mount` value, or BuildKit's error for a value that is not CSV. */
+function mountFields(value: string): string[] | MountReading {
+  try {
+    return csvFields(value);
+  } catch (error) {
+    if (error instanceof CsvError) return { problem: `failed to parse csv mounts: ${error.message}` };
+    throw error;
+  }
+}
+
 /**
  * The parse-time pass: CSV syntax and `from=` without variables. The mount it returns is read leniently from
  * the raw values (unknown types as bind, bad booleans ignored), for the stage graph and the lint rules; the
  * strict reading is `readMount`, once the stage's variables are known.
  */
 export function parseMount(value: string): MountReading {
-  let fields: string[];
-  try {
-    fields = csvFields(value);
-  } catch (error) {
-    if (error instanceof CsvError) return { problem: `failed to parse csv mounts: ${error.message}` };
-    throw error;
-  }
+  const fields = mountFields(value);
+  if (!Array.isArray(fields)) return fields;
   for (const field of fields) {
     const eq = field.indexOf('=');
     if (eq === -1 || field.slice(0, eq).toLowerCase() !== 'from') continue;
@@ -160,13 +155,8 @@ export function parseMount(value: string): MountReading {
  * errors reported as `problem`. `expand` may throw (an expansion error is BuildKit's error too).
  */
 export function readMount(value: string, expand: (word: string) => string): MountReading {
-  let fields: string[];
-  try {
-    fields = csvFields(value);
-  } catch (error) {
-    if (error instanceof CsvError) return { problem: `failed to parse csv mounts: ${error.message}` };
-    throw error;
-  }
+  const fields = mountFields(value);
+  if (!Array.isArray(fields)) return fields;
   return interpret(fields, expand, true);
 }
 

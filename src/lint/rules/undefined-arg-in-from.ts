@@ -4,21 +4,12 @@
  * UndefinedArgInFrom check, with its "did you mean" suggestion.
  */
 import { platformArgs } from '../../stages/scope';
+import { editDistance } from '../../dockerfile';
 import type { DockerfileLintRule } from '../types';
 
 /** Names a word references (`$A`, `${B}`, `${C:-x}`). */
 export function referencedNames(word: string): string[] {
   return [...word.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]);
-}
-
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 export const undefinedArgInFrom: DockerfileLintRule = {
@@ -40,7 +31,7 @@ export const undefinedArgInFrom: DockerfileLintRule = {
       const words = [stage.from.image, ...(stage.from.platform ? [stage.from.platform] : [])];
       for (const name of new Set(words.flatMap(referencedNames))) {
         if (declared.has(name)) continue;
-        const suggestion = [...declared].filter((candidate) => distance(candidate, name) < 3).sort((a, b) => distance(a, name) - distance(b, name))[0];
+        const suggestion = [...declared].filter((candidate) => editDistance(candidate, name) < 3).sort((a, b) => editDistance(a, name) - editDistance(b, name))[0];
         context.report({
           instruction: stage.from,
           near: name,
