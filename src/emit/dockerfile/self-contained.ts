@@ -135,6 +135,8 @@ const COLLECTOR: string[] = [
   '  for f in $(find "$R/etc" -type f 2>/dev/null; find "$R" -type f -perm -u+x ! -path "$R/etc/*"; find "$R/usr/lib" "$R/lib" "$R/usr/local/lib" -type f -name "*.so*" ! -perm -u+x 2>/dev/null); do',
   '    for p in $(grep -aohE "/[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)+" "$f" 2>/dev/null | sort -u); do',
   '      case $p in /proc/*|/sys/*|/dev/*|/tmp/*|/var/tmp/*|/run/*) continue ;; esac',
+  // A named file's variants beside it (libmagic names /usr/share/misc/magic and reads magic.mgc) come too.
+  '      keep_glob "$p.*"',
   '      if [ -f "$p" ]; then keep_path "$p"',
   '      elif [ -d "$p" ] && { [ "${p#/etc/}" != "$p" ] || [ "${p#/*/*/*/}" != "$p" ]; }; then keep_path "$p"',
   '      elif [ -d "$p" ]; then keep_dir "$p"',
@@ -285,6 +287,8 @@ export function emitSelfContained(input: SelfContainedInput): string {
   for (const path of ['/etc/passwd', '/etc/group', '/etc/nsswitch.conf', '/etc/ssl/certs/ca-certificates.crt', '/etc/ssl/openssl.cnf', '/etc/localtime']) {
     fixed.push(`keep_path ${path}`);
   }
+  // The UTC zone and the one TZ names: PHP, Python and C programs read them when configured for a zone.
+  fixed.push('keep_path /usr/share/zoneinfo/UTC', 'keep_path /usr/share/zoneinfo/Etc/UTC', '[ -z "${TZ:-}" ] || keep_path "/usr/share/zoneinfo/${TZ#:}"');
   // The loader cache and ldconfig: programs that find libraries by name (ctypes.util.find_library) read them.
   fixed.push('keep_path /etc/ld.so.cache', 'keep_command ldconfig');
   // Language runtimes and their package trees are kept whole: this form cannot follow imports, gem
