@@ -261,7 +261,17 @@ export class ContainerRuntime {
 
   /** Loads a `docker save` archive; returns what the client says it loaded (references or IDs). */
   async load(archive: string): Promise<string[]> {
-    const text = await this.checked(['load', '--input', archive], `loading ${archive}`, { timeoutMs: 15 * 60_000 });
+    const args = ['load', '--input', archive];
+    const options = { timeoutMs: 15 * 60_000 };
+    let text: string;
+    try {
+      text = await this.checked(args, `loading ${archive}`, options);
+    } catch (error) {
+      // containers/storage (podman, buildah) can report "layer not known" when another client changed the
+      // shared store during the load; the same load succeeds once the store is consistent again.
+      if (!(error instanceof ScratchifyError) || !/layer not known/.test(error.message)) throw error;
+      text = await this.checked(args, `loading ${archive}`, options);
+    }
     const loaded: string[] = [];
     for (const line of text.split('\n')) {
       const match = /^Loaded image(?: ID)?(?:\(s\))?: (.+)$/.exec(line.trim());
