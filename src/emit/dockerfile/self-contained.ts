@@ -128,19 +128,23 @@ const COLLECTOR: string[] = [
   'configs() {',
   '  for f in $(find "$R/etc" -mindepth 2 ! -type d 2>/dev/null); do d=${f#"$R"/etc/}; keep_path "/etc/${d%%/*}"; done',
   '}',
-  // Paths named in configs, kept programs (wherever they are) and kept shared libraries. A directory four levels deep or in /etc is
+  // Paths named in configs, kept programs (wherever they are) and kept shared libraries (the loop variable is
+  // not `p`, which keep_path sets). A directory in /etc,
+  // four levels deep, or three levels deep outside the broad roots (/lib/<triplet>/security for PAM modules) is
   // kept whole (a library's module or plugin directory, a program's data directory: what it loads from there
-  // is chosen at run time); a shallower one (/usr/share, /usr/lib/<triplet>) only as a directory.
+  // is chosen at run time); a broad one (/usr/share, /usr/lib/<triplet>, /usr/share/locale) only as a directory.
   'references() {',
   '  for f in $(find "$R/etc" -type f 2>/dev/null; find "$R" -type f -perm -u+x ! -path "$R/etc/*"; find "$R/usr/lib" "$R/lib" "$R/usr/local/lib" -type f -name "*.so*" ! -perm -u+x 2>/dev/null); do',
-  '    for p in $(grep -aohE "/[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)+" "$f" 2>/dev/null | sort -u); do',
-  '      case $p in /proc/*|/sys/*|/dev/*|/tmp/*|/var/tmp/*|/run/*) continue ;; esac',
+  '    for ref in $(grep -aohE "/[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)+" "$f" 2>/dev/null | sort -u); do',
+  '      case $ref in /proc/*|/sys/*|/dev/*|/tmp/*|/var/tmp/*|/run/*) continue ;; esac',
   // A named file's variants beside it (libmagic names /usr/share/misc/magic and reads magic.mgc) come too.
-  '      keep_glob "$p.*"',
-  '      if [ -f "$p" ]; then keep_path "$p"',
-  '      elif [ -d "$p" ] && { [ "${p#/etc/}" != "$p" ] || [ "${p#/*/*/*/}" != "$p" ]; }; then keep_path "$p"',
-  '      elif [ -d "$p" ]; then keep_dir "$p"',
-  '      elif [ -d "${p%/*}" ] && [ "${p%/*}" != "${p%/*/*}" ]; then keep_dir "${p%/*}"; fi',
+  '      keep_glob "$ref.*"',
+  '      if [ -f "$ref" ]; then keep_path "$ref"',
+  '      elif [ -d "$ref" ] && { [ "${ref#/etc/}" != "$ref" ] || [ "${ref#/*/*/*/}" != "$ref" ]; }; then keep_path "$ref"',
+  '      elif [ -d "$ref" ] && [ "${ref#/*/*/}" != "$ref" ]; then',
+  '        case $ref in /usr/lib/*|/usr/lib64/*|/usr/local/*|/usr/share/locale|/usr/share/doc|/usr/share/man|/var/*|/opt/*) keep_dir "$ref" ;; *) keep_path "$ref" ;; esac',
+  '      elif [ -d "$ref" ]; then keep_dir "$ref"',
+  '      elif [ -d "${ref%/*}" ] && [ "${ref%/*}" != "${ref%/*/*}" ]; then keep_dir "${ref%/*}"; fi',
   '    done',
   '  done',
   '}',
@@ -291,6 +295,8 @@ export function emitSelfContained(input: SelfContainedInput): string {
   fixed.push('keep_path /usr/share/zoneinfo/UTC', 'keep_path /usr/share/zoneinfo/Etc/UTC', '[ -z "${TZ:-}" ] || keep_path "/usr/share/zoneinfo/${TZ#:}"');
   // The loader cache and ldconfig: programs that find libraries by name (ctypes.util.find_library) read them.
   fixed.push('keep_path /etc/ld.so.cache', 'keep_command ldconfig');
+  // Account databases and login settings that PAM, su, runuser and setpriv read.
+  fixed.push('keep_path /etc/shadow', 'keep_path /etc/gshadow', 'keep_path /etc/login.defs');
   // Language runtimes and their package trees are kept whole: this form cannot follow imports, gem
   // specifications, Perl's @INC or PHP's extension directory.
   fixed.push(`for d in ${RUNTIME_TREES.join(' ')}; do [ -e "$d" ] && keep_path "$d"; done`);
