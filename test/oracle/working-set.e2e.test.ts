@@ -39,6 +39,14 @@ const ENGINE_PROVIDED_FILES = new Set(['/etc/hosts', '/etc/hostname', '/etc/reso
  */
 const OPTIONAL_WHEN_ABSENT = new Set(['/etc/ld.so.cache']);
 
+/**
+ * Samples whose needed module is named only by the probe's request (samples/README.md, `runtime-plugin`): no
+ * static analysis can keep it, so for them the oracle checks that it is indeed among the files missed.
+ */
+const CHOSEN_BY_REQUEST: Record<string, string> = {
+  'runtime-plugin': '/usr/lib/python3/dist-packages/ujson.cpython-311-x86_64-linux-gnu.so',
+};
+
 /** One row of the summary table. */
 interface WorkingSetRow {
   sample: string;
@@ -123,6 +131,13 @@ describeWithDocker('what each sample touches at run time is kept by the analyzer
         const workingBytes = [...accessed.keys()].reduce((sum, path) => sum + (image.tree.lstat(path)?.size ?? 0), 0);
         rows.push({ sample: name, keptBytes: analysis.totals.keptBytes, workingBytes, workingFiles: accessed.size, missed: missed.length });
         recordFigures(name, 'working-set', { keptBytes: analysis.totals.keptBytes, tracedBytes: workingBytes });
+        const chosen = CHOSEN_BY_REQUEST[name];
+        if (chosen !== undefined) {
+          // The static closure cannot see this module, by design of the sample; test/e2e/slim.test.ts shows
+          // that static slim fails its probe and that slim --trace keeps it and passes.
+          expect(missed.map((miss) => miss.path)).toContain(chosen);
+          return;
+        }
         if (missed.length > 0) {
           throw new Error(`${name}: ${missed.length} of ${accessed.size} files the probe used are not kept:\n${missed.map((m) => `  ${m.path}: ${m.why}`).join('\n')}`);
         }

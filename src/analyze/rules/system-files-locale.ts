@@ -63,6 +63,13 @@ export function keepLocales(context: AnalysisContext, by: string): void {
   for (const alias of LOCALE_ALIAS_FILES) context.keep(alias, { rule: 'locale', by, detail: 'setlocale resolves locale name aliases through locale.alias' });
 }
 
+/** Keeps the C.UTF-8 locale's LC_CTYPE for a program that names it (setlocale to "C.UTF-8"). */
+export function keepCUtf8Locale(context: AnalysisContext, by: string): void {
+  for (const dir of ['C.utf8', 'C.UTF-8']) {
+    context.keep(posix.join(DEFAULT_LOCALE_DIR, dir, 'LC_CTYPE'), { rule: 'locale', by, detail: 'names the C.UTF-8 locale, which setlocale loads from here (not built into glibc)' });
+  }
+}
+
 /** Keeps every installed locale: for `locale -a` and the programs that load what it lists. */
 export function keepAllLocales(context: AnalysisContext, by: string, why: string): void {
   const dir = context.env.get('LOCPATH') || DEFAULT_LOCALE_DIR;

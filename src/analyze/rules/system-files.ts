@@ -13,7 +13,7 @@ import { hasElfMagic } from '../elf';
 import type { AnalysisContext, FileRule, ImageRule } from '../types';
 import { keepAccountFiles, userNeedsLookup } from './system-files-accounts';
 import { isElfProgram } from './binary-strings';
-import { keepAllLocales, keepGconv, keepLocales, keepMessageCatalogs, usesGettext, type GconvNeed } from './system-files-locale';
+import { keepAllLocales, keepCUtf8Locale, keepGconv, keepLocales, keepMessageCatalogs, usesGettext, type GconvNeed } from './system-files-locale';
 import { keepNameServices, keepNetworkFiles } from './system-files-nss';
 import { programTraits } from './system-files-programs';
 import { keepCaBundle, keepOpenSslFiles } from './system-files-tls';
@@ -83,6 +83,9 @@ export const systemFilesFileRule: FileRule = {
     const content = await context.read(file.path);
     const traits = programTraits(file.path, content);
     const by = file.path;
+    // A program that names the C.UTF-8 locale (PHP sets LC_CTYPE to it at start-up) loads it with setlocale:
+    // unlike C and POSIX it is not built into glibc (glibc 2.35 NEWS).
+    if (content.includes('C.UTF-8')) keepCUtf8Locale(context, by);
 
     if (traits.glibc) {
       if (!state.glibc) state.glibc = { path: file.path };

@@ -40,6 +40,8 @@ const root = buildRoot({
   '/usr/local/bin/go-app': { executable: debianProgram(GO_MARKERS) },
   // glibc's iconv imports iconv_open: the name is in its dynamic string table.
   '/usr/bin/iconv': { executable: debianProgram(['iconv_open']) },
+  // PHP sets LC_CTYPE to C.UTF-8 at start-up: the locale's name is a string in the program.
+  '/usr/bin/php': { executable: debianProgram(['C.UTF-8']) },
   [`${LIBDIR}/gconv/gconv-modules`]: 'module UTF-16// INTERNAL UTF-16 1\n',
   [`${LIBDIR}/gconv/UTF-16.so`]: { executable: debianLibrary('UTF-16.so') },
 });
@@ -100,6 +102,13 @@ describe('system files', () => {
     const analysis = await analyzeRoot(root, { Cmd: ['true'], Env: ['PATH=/usr/bin', assignment] });
     expect(rulesOf(analysis, kept)).toContain('locale');
     expect(rulesOf(analysis, notKept)).toEqual([]);
+  });
+
+  it('keeps the C.UTF-8 LC_CTYPE for a program that names that locale, and only then', async () => {
+    const php = await analyzeRoot(root, { Cmd: ['/usr/bin/php'], Env: ['PATH=/usr/bin'] });
+    expect(php.kept.find((k) => k.path === '/usr/lib/locale/C.utf8/LC_CTYPE')?.reasons).toContainEqual(expect.objectContaining({ rule: 'locale', by: '/usr/bin/php' }));
+    const iconv = await analyzeRoot(root, { Cmd: ['/usr/bin/iconv'], Env: ['PATH=/usr/bin'] });
+    expect(rulesOf(iconv, '/usr/lib/locale/C.utf8/LC_CTYPE')).toEqual([]);
   });
 
   it('keeps no locale for LANG=C', async () => {
