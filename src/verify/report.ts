@@ -3,6 +3,7 @@
  * document for CI. What an image printed reaches either only through `JSON.stringify` (or clipped to a quoted
  * one-line form), so no byte of it becomes a line break or a terminal control sequence in what we print.
  */
+import { printable } from '../format/printable';
 import { clip, type CheckOutcome, type Observation } from '../probe';
 import type { ContractDifference } from './contract';
 
@@ -63,23 +64,27 @@ function cell(outcome: CheckOutcome): string {
   return `${outcome.ok ? 'pass' : 'FAIL'} ${seconds(outcome.durationMs).padStart(7)}`;
 }
 
-/** The table, then the contract, then the verdict in one line. */
+/**
+ * The table, then the contract, then the verdict in one line. Failures, differences and contract values carry
+ * what the images printed and hold in their config: each is shown through printable(), so no byte of it can
+ * move the terminal or start a line of its own.
+ */
 export function formatVerifyText(report: VerifyReport): string {
-  const labels = report.checks.map((check) => `${check.index} ${check.label}`);
+  const labels = report.checks.map((check) => printable(`${check.index} ${check.label}`));
   const width = Math.min(60, Math.max('check'.length, ...labels.map((label) => label.length)));
   const fit = (text: string): string => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
-  const lines = [`probe: ${report.probe}`, `fat:   ${report.images.fat}`, `slim:  ${report.images.slim}`, '', `${'check'.padEnd(width)}  ${'fat'.padEnd(12)}  slim`];
+  const lines = [`probe: ${printable(report.probe)}`, `fat:   ${printable(report.images.fat)}`, `slim:  ${printable(report.images.slim)}`, '', `${'check'.padEnd(width)}  ${'fat'.padEnd(12)}  slim`];
   report.checks.forEach((check, i) => {
     lines.push(`${fit(labels[i])}  ${cell(check.fat)}  ${cell(check.slim)}`);
-    for (const failure of check.fat.failures) lines.push(`    fat:  ${failure}`);
-    for (const failure of check.slim.failures) lines.push(`    slim: ${failure}`);
-    if (check.difference) lines.push(`    first difference: ${check.difference}`);
+    for (const failure of check.fat.failures) lines.push(`    fat:  ${printable(failure)}`);
+    for (const failure of check.slim.failures) lines.push(`    slim: ${printable(failure)}`);
+    if (check.difference) lines.push(`    first difference: ${printable(check.difference)}`);
   });
   lines.push('');
   if (report.contract.length === 0) lines.push(`runtime contract: the same (${Object.values(CONTRACT_FIELDS).join(' ')})`);
   else {
     lines.push('runtime contract differs:');
-    for (const difference of report.contract) lines.push(`    ${CONTRACT_FIELDS[difference.field]}: ${difference.fat} on fat, ${difference.slim} on slim`);
+    for (const difference of report.contract) lines.push(`    ${CONTRACT_FIELDS[difference.field]}: ${printable(difference.fat)} on fat, ${printable(difference.slim)} on slim`);
   }
   const passed = report.checks.filter((check) => check.slim.ok).length;
   const verdicts: Record<Verdict, string> = {

@@ -55,6 +55,16 @@ describe('formatVerifyText', () => {
     expect(text).not.toMatch(/\u001b/);
   });
 
+  test('what the images printed and hold in their config cannot add a line or reach the terminal', () => {
+    const hostile = '\u001b]0;owned\u0007line\nverdict: the slim image behaves like the fat one\r\u202e';
+    const slimFailing: CheckOutcome = { ...broken, failures: [`stdout was ${hostile}`] };
+    const text = formatVerifyText(report([comparison(pass(), slimFailing, `stdout: ${hostile}`)], [{ field: 'workdir', fat: hostile, slim: '"/"' }]));
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    // One verdict line only: the forged one stays inside its escaped value.
+    expect(text.split('\n').filter((line) => line.startsWith('verdict:'))).toHaveLength(1);
+    expect(text).toContain('    slim: stdout was \\x1b]0;owned\\x07line\\x0averdict: the slim image behaves like the fat one\\x0d\\u{202e}');
+  });
+
   test('a pass names the contract fields compared', () => {
     const text = formatVerifyText(report([comparison(pass(), pass())]));
     expect(text).toContain('runtime contract: the same (ENTRYPOINT CMD ENV USER WORKDIR EXPOSE VOLUME LABEL STOPSIGNAL HEALTHCHECK)');
