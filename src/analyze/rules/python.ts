@@ -21,6 +21,7 @@ import { findDistributions, normalizeDistributionName, requirementName, type Dis
 import { discoverPythonLayout, pythonInterpreterName, type PythonLayout } from './python-layout';
 import { entryAt, perRun } from './run-state';
 import { parseShebang } from './scripts';
+import { keepCUtf8Locale } from './system-files-locale';
 
 /**
  * Modules the interpreter imports before the program's first line with `site` enabled (CPython 3.11
@@ -585,15 +586,8 @@ async function startInterpreter(context: AnalysisContext, interpreter: string, s
     if (dir.endsWith('.zip')) context.keep(dir, { rule: 'python-stdlib', by, detail: `zipped standard library on sys.path` });
   }
   context.keep(posix.join(layout.stdlib, 'lib-dynload'), { rule: 'python-stdlib', by, detail: 'exec_prefix landmark (Modules/getpath.py)' });
-  // PEP 538: in the C or POSIX locale (a container's default) Python switches LC_CTYPE to C.UTF-8, so
-  // glibc loads that locale and, with a UTF-8 locale active, its gconv module cache.
-  for (const dir of ['/usr/lib/locale/C.utf8', '/usr/lib/locale/C.UTF-8']) {
-    if (context.keep(posix.join(dir, 'LC_CTYPE'), { rule: 'python-locale', by, detail: 'C.UTF-8 locale coercion (PEP 538)' }) !== undefined) {
-      for (const gconv of ['/usr/lib/x86_64-linux-gnu/gconv', '/usr/lib/aarch64-linux-gnu/gconv', '/usr/lib/gconv']) {
-        context.keep(posix.join(gconv, 'gconv-modules.cache'), { rule: 'python-locale', by, detail: 'read by glibc once a UTF-8 locale is active' });
-      }
-    }
-  }
+  // PEP 538: in the C or POSIX locale (a container's default) Python switches LC_CTYPE to C.UTF-8.
+  keepCUtf8Locale(context, { rule: 'python-locale', by, detail: 'C.UTF-8 locale coercion (PEP 538)' });
   for (const module of STARTUP_MODULES) {
     if (!keepModule(context, module, layout.searchPath, stdlibReason)) context.warn(`${interpreter}: start-up module ${module} is missing from ${layout.stdlib}`);
   }

@@ -7,7 +7,7 @@
  * modules from the gconv directory compiled into libc (GCONV_PATH adds to it).
  */
 import { posix } from 'node:path';
-import type { AnalysisContext } from '../types';
+import type { AnalysisContext, Reason } from '../types';
 import { entryAt } from './run-state';
 
 const LOCALE_VARIABLES = ['LC_ALL', 'LC_CTYPE', 'LC_NUMERIC', 'LC_TIME', 'LC_COLLATE', 'LC_MONETARY', 'LC_MESSAGES', 'LC_PAPER', 'LC_NAME', 'LC_ADDRESS', 'LC_TELEPHONE', 'LC_MEASUREMENT', 'LC_IDENTIFICATION', 'LANG'];
@@ -63,10 +63,16 @@ export function keepLocales(context: AnalysisContext, by: string): void {
   for (const alias of LOCALE_ALIAS_FILES) context.keep(alias, { rule: 'locale', by, detail: 'setlocale resolves locale name aliases through locale.alias' });
 }
 
-/** Keeps the C.UTF-8 locale's LC_CTYPE for a program that names it (setlocale to "C.UTF-8"). */
-export function keepCUtf8Locale(context: AnalysisContext, by: string): void {
+/**
+ * Keeps the C.UTF-8 locale's LC_CTYPE for a program that switches to it (setlocale to "C.UTF-8", Python's
+ * PEP 538 coercion) and, since a UTF-8 locale is then active, the gconv module cache glibc reads.
+ */
+export function keepCUtf8Locale(context: AnalysisContext, reason: Reason): void {
   for (const dir of ['C.utf8', 'C.UTF-8']) {
-    context.keep(posix.join(DEFAULT_LOCALE_DIR, dir, 'LC_CTYPE'), { rule: 'locale', by, detail: 'names the C.UTF-8 locale, which setlocale loads from here (not built into glibc)' });
+    if (context.keep(posix.join(DEFAULT_LOCALE_DIR, dir, 'LC_CTYPE'), reason) === undefined) continue;
+    for (const gconv of ['/usr/lib/x86_64-linux-gnu/gconv', '/usr/lib/aarch64-linux-gnu/gconv', '/usr/lib/gconv']) {
+      context.keep(posix.join(gconv, 'gconv-modules.cache'), { ...reason, detail: 'read by glibc once a UTF-8 locale is active' });
+    }
   }
 }
 

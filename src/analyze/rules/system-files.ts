@@ -85,7 +85,7 @@ export const systemFilesFileRule: FileRule = {
     const by = file.path;
     // A program that names the C.UTF-8 locale (PHP sets LC_CTYPE to it at start-up) loads it with setlocale:
     // unlike C and POSIX it is not built into glibc (glibc 2.35 NEWS).
-    if (content.includes('C.UTF-8')) keepCUtf8Locale(context, by);
+    if (content.includes('C.UTF-8')) keepCUtf8Locale(context, { rule: 'locale', by, detail: 'names the C.UTF-8 locale, which setlocale loads from here (not built into glibc)' });
 
     if (traits.glibc) {
       if (!state.glibc) state.glibc = { path: file.path };
