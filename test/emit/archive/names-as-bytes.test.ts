@@ -131,4 +131,15 @@ describe('scratchify slim writes such an image as archives', () => {
     expect(ociLayer.equals(dockerLayer)).toBe(true);
     expect(readFileSync(oci).includes(Buffer.from('\uFFFD'))).toBe(false);
   });
+
+  it('with only an archive asked for, writes no Dockerfile and prints nothing', async () => {
+    const dockerfile = join(dir, 'Dockerfile');
+    writeFileSync(dockerfile, HOSTILE_DOCKERFILE);
+    const docker = join(dir, 'only-docker.tar');
+    const result = await runCli(['slim', dockerfile, '--image-archive', source, '--docker-archive', docker]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    await expectSameNames(await openImage(docker));
+  });
 });
