@@ -7,7 +7,8 @@
  *
  * Not roots:
  * - paths the image does not have: files and directories created at run time — but the directory one was
- *   created in is, when the image has it (nginx makes its temp directories inside one the Dockerfile made);
+ *   created in is, when the image has it, through symlinks (nginx makes its temp directories inside one the
+ *   Dockerfile made; apache2ctl makes its lock directory in /var/lock, a link to /run/lock);
  * - what the engine provides in every container: `/proc`, `/sys`, `/dev`, and the `/etc/hosts`,
  *   `/etc/resolv.conf` and `/etc/hostname` bind-mounted over the image's own (moby
  *   `daemon/container_operations_unix.go`, podman alike);
@@ -71,6 +72,16 @@ function imagePath(tree: FileTree, access: FileAccess): string | undefined {
   return undefined;
 }
 
+/** Whether `path` is a directory of the image, through symlinks (Debian's /var/lock → /run/lock). */
+function isDirectory(tree: FileTree, path: string): boolean {
+  try {
+    const resolution = tree.resolve(path, { followFinal: true });
+    return resolution.entry?.type === 'dir' && !isEngineProvided(resolution.path);
+  } catch {
+    return false;
+  }
+}
+
 /** `#!` interpreter of a script: the first word after `#!`, when absolute. */
 function shebangInterpreter(head: Buffer): string | undefined {
   if (head[0] !== 0x23 || head[1] !== 0x21) return undefined;
@@ -108,7 +119,7 @@ export async function traceRoots(tree: FileTree, checks: CheckAccesses[], probe:
         // Made at run time: what the image must have is the directory it was made in.
         const made = access.kind === 'create' || (access.kind === 'open' && access.create) ? (access.named ?? access.real) : undefined;
         const parent = made === undefined ? undefined : posix.dirname(posix.normalize(made));
-        if (parent !== undefined && parent !== '/' && !isEngineProvided(parent) && tree.lstat(parent)?.type === 'dir') {
+        if (parent !== undefined && parent !== '/' && !isEngineProvided(parent) && isDirectory(tree, parent)) {
           add(parent, `directory where ${shown(posix.basename(made as string))} was created at run time by ${by}`);
         }
         continue;

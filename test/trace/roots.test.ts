@@ -47,6 +47,9 @@ describe('traceRoots', () => {
     put('usr/share/doc/app/README', 'x'.repeat(10_000));
     mkdirSync(join(root, 'proc'));
     mkdirSync(join(root, 'srv/data'), { recursive: true });
+    mkdirSync(join(root, 'run/lock'), { recursive: true });
+    mkdirSync(join(root, 'var'), { recursive: true });
+    symlinkSync('/run/lock', join(root, 'var/lock'));
     image = await openImage(root);
   });
 
@@ -71,6 +74,8 @@ describe('traceRoots', () => {
     // Made at run time inside a directory of the image: that directory is a root.
     open('/srv/data/cache.db', '/srv/data/cache.db', { create: true }),
     { syscall: 'mkdir', kind: 'create', named: '/srv/data/tmp', create: true, directory: true },
+    // ...and inside one the image reaches through a symlink (Debian's /var/lock): the name as the program used it.
+    { syscall: 'mkdir', kind: 'create', named: '/var/lock/apache2.Xq3', create: true, directory: true },
     // A name the kernel did not follow to this file (the run replaced a link): only the real path counts.
     open('/etc/app-link.conf', '/etc/app.conf'),
   ];
@@ -91,6 +96,7 @@ describe('traceRoots', () => {
       { path: '/usr/share/doc/app/README', reason: { rule: 'trace', detail: 'looked up at run time by check 2 of probe.json' } },
       { path: '/srv/data', reason: { rule: 'trace', detail: 'directory where cache.db was created at run time by check 2 of probe.json' } },
       { path: '/srv/data', reason: { rule: 'trace', detail: 'directory where tmp was created at run time by check 2 of probe.json' } },
+      { path: '/var/lock', reason: { rule: 'trace', detail: 'directory where apache2.Xq3 was created at run time by check 2 of probe.json' } },
     ]);
   });
 
