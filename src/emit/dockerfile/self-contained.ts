@@ -306,6 +306,9 @@ export function emitSelfContained(input: SelfContainedInput): string {
   fixed.push('references', 'configs', 'links', 'closure');
   fixed.push('for g in $(find "$R" -name "libc.so.6"); do d=${g%/*}; keep_path "${d#$R}/libgcc_s.so.1"; done');
   fixed.push('steps late "$@"');
+  // Directories the image made in its scratch locations (nginx's temp paths under /tmp), with their owners and
+  // modes: a program that runs as a user cannot make them itself. Their files are the build's leftovers.
+  fixed.push('set -f; IFS="\n"; for d in $(find /tmp /var/tmp -xdev -type d 2>/dev/null); do keep_dir "$d"; done; unset IFS; set +f');
   fixed.push('mkdir -p "$R/tmp" && chmod 1777 "$R/tmp"');
   const script = [...COLLECTOR, ...fixed].join('\n');
   const argumentLines = [`"${COLLECT_STAGE}"`, ...steps.map((words) => words.join(', '))];
