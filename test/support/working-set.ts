@@ -16,7 +16,7 @@
  *   and the server is stopped afterwards.
  */
 import { spawn } from 'node:child_process';
-import { lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { ImageConfig } from '../../src/image/source';
@@ -117,6 +117,8 @@ export interface TracedRun {
   ok: boolean;
   detail: string;
   accesses: FileAccess[];
+  /** The paths the run opened with O_CREAT (files it wrote, whether or not the image had them). */
+  created: string[];
 }
 
 /** Syscalls that open a file by name; their `-y` decoded return value names the file opened. */
@@ -148,9 +150,9 @@ function unescapeStrace(text: string): string {
 /**
  * Parses an `strace -f -y -o` log: successful opens (by their decoded fd path) and successful execs, from the
  * `chroot()` on. `<unfinished ...>` / `<... resumed>` pairs of concurrent threads are joined first. Opens
- * with O_CREAT are left out: they succeed whether the file was in the image or not.
+ * with O_CREAT are left out: they succeed whether the file was in the image or not; their paths go to `created`.
  */
-export function parseStraceLog(log: string, hostRoot: string): FileAccess[] {
+export function parseStraceLog(log: string, hostRoot: string, created: string[] = []): FileAccess[] {
   const pending = new Map<string, string>();
   const calls: string[] = [];
   for (const raw of log.split('\n')) {
@@ -182,9 +184,12 @@ export function parseStraceLog(log: string, hostRoot: string): FileAccess[] {
     if (OPEN_SYSCALLS.has(name)) {
       const result = /\) = \d+<(.*)>$/.exec(call);
       if (!result) continue;
-      if (name === 'creat' || /\bO_CREAT\b/.test(call)) continue;
       const real = stripRoot(unescapeStrace(result[1]));
       if (real === undefined) continue;
+      if (name === 'creat' || /\bO_CREAT\b/.test(call)) {
+        created.push(real);
+        continue;
+      }
       const named = quoted[0]?.startsWith('/') ? quoted[0] : undefined;
       accesses.push({ named, real, syscall: name });
     } else if (EXEC_SYSCALLS.has(name)) {
@@ -285,6 +290,83 @@ wait "$tracer"
 exit 0
 `;
 
+/**
+ * Files a run needs that strace shows no open or exec for, by a documented rule of who reads them:
+ * - the kernel's loaders: for an executed `#!` script, binfmt_script execs the interpreter named on its first
+ *   line (up to 4 levels, fs/binfmt_script.c); for an executed ELF, binfmt_elf maps its PT_INTERP program (the
+ *   dynamic loader) itself (fs/binfmt_elf.c). Neither is a syscall of the traced process.
+ * - Python's import system: a `__pycache__/NAME.TAG.pyc` is read only as the cache of the source NAME.py beside
+ *   it; the finder stats the source and never uses a cache whose source is absent (PEP 3147, "Case 4": a pyc in
+ *   __pycache__ without its source is ignored). strace -e trace=%file sees that stat, but the working set counts
+ *   opens, so the source is added here.
+ * Each implied access names the path the way its reader names it (symlinks on that path matter too).
+ */
+export function impliedAccesses(root: string, tree: FileTree, accesses: readonly FileAccess[]): FileAccess[] {
+  const implied: FileAccess[] = [];
+  const add = (named: string, syscall: string): string | undefined => {
+    const resolved = tree.resolve(named);
+    const entry = tree.lstat(resolved.path);
+    if (entry?.type !== 'file' && entry?.type !== 'hardlink') return undefined;
+    implied.push({ named, real: resolved.path, syscall });
+    return resolved.path;
+  };
+  const head = (path: string): Buffer => {
+    const fd = openSync(join(root, path), 'r');
+    try {
+      const buffer = Buffer.alloc(4096);
+      return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const executed = new Set<string>();
+  for (const access of accesses) {
+    if (access.syscall.startsWith('exec')) executed.add(tree.resolve(access.real).path);
+    const cache = /^(.*)\/__pycache__\/([^/]+?)\.[^/.]+(?:\.opt-[12])?\.pyc$/.exec(access.real);
+    if (cache) add(`${cache[1]}/${cache[2]}.py`, 'python-source-of-cache');
+  }
+  for (const program of executed) {
+    let current: string | undefined = program;
+    for (let depth = 0; current !== undefined && depth <= 4; depth++) {
+      const bytes = head(current);
+      if (bytes[0] === 0x23 && bytes[1] === 0x21) {
+        const line = bytes.subarray(2, bytes.includes(10) ? bytes.indexOf(10) : bytes.length).toString('latin1').trim();
+        const interpreter = line.split(/[ \t]/)[0];
+        current = interpreter?.startsWith('/') ? add(interpreter, 'kernel-binfmt-script') : undefined;
+      } else {
+        const interp = elfInterpreter(join(root, current));
+        if (interp !== undefined) add(interp, 'kernel-binfmt-elf');
+        current = undefined;
+      }
+    }
+  }
+  return implied;
+}
+
+/** The PT_INTERP path of a 64-bit little-endian ELF file, if it has one. */
+function elfInterpreter(hostPath: string): string | undefined {
+  const fd = openSync(hostPath, 'r');
+  try {
+    const header = Buffer.alloc(64);
+    if (readSync(fd, header, 0, 64, 0) < 64 || header.readUInt32BE(0) !== 0x7f454c46 || header[4] !== 2 || header[5] !== 1) return undefined;
+    const phoff = Number(header.readBigUInt64LE(0x20));
+    const phentsize = header.readUInt16LE(0x36);
+    const phnum = header.readUInt16LE(0x38);
+    const entry = Buffer.alloc(56);
+    for (let i = 0; i < phnum; i++) {
+      if (readSync(fd, entry, 0, 56, phoff + i * phentsize) < 56) return undefined;
+      if (entry.readUInt32LE(0) !== 3 /* PT_INTERP */) continue;
+      const size = Math.min(Number(entry.readBigUInt64LE(32)), 4096);
+      const path = Buffer.alloc(size);
+      readSync(fd, path, 0, size, Number(entry.readBigUInt64LE(8)));
+      return path.toString('latin1').replace(/\0.*$/s, '');
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Options for {@link traceProbe}. */
 export interface TraceOptions {
   /** Host directory holding the image's root file system (see test/support/materialize.ts). */
@@ -324,7 +406,9 @@ export async function traceProbe({ root, tree, config, probe }: TraceOptions): P
         return '';
       }
     };
-    const accesses = parseStraceLog(read('strace.log'), root);
+    const created: string[] = [];
+    const traced = parseStraceLog(read('strace.log'), root, created);
+    const accesses = [...traced, ...impliedAccesses(root, tree, traced)];
     const stdout = read('stdout');
     const stderr = read('stderr');
     const seen = `${finished}\nexit ${read('exit').trim()}\n--- stdout ---\n${stdout.slice(0, 2000)}\n--- stderr ---\n${stderr.slice(0, 2000)}`;
@@ -347,7 +431,7 @@ export async function traceProbe({ root, tree, config, probe }: TraceOptions): P
         if (probe.expect.body !== undefined && !new RegExp(probe.expect.body).test(response.body)) problems.push(`body does not match /${probe.expect.body}/: ${response.body.slice(0, 500)}`);
       }
     }
-    return { ok: problems.length === 0, detail: [...problems, seen].join('\n'), accesses };
+    return { ok: problems.length === 0, detail: [...problems, seen].join('\n'), accesses, created };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
