@@ -47,8 +47,11 @@ describeWithDocker('node rule on the node-express sample', () => {
     for (const path of [`${APP}/server.js`, `${APP}/package.json`, `${APP}/node_modules/express/package.json`, `${APP}/node_modules/express/lib/express.js`, `${APP}/node_modules/morgan/index.js`, `${APP}/node_modules/body-parser/index.js`]) {
       expect(kept).toContain(path);
     }
-    const express = analysis.kept.find((k) => k.path === `${APP}/node_modules/express/index.js`);
-    expect(express?.reasons).toContainEqual(expect.objectContaining({ rule: 'node-modules', by: `${APP}/server.js` }));
+    // The package is kept because server.js requires it, and its files because they are inside it.
+    const express = analysis.kept.find((k) => k.path === `${APP}/node_modules/express`);
+    expect(express?.reasons).toContainEqual(expect.objectContaining({ rule: 'node-modules', by: `${APP}/server.js`, detail: expect.stringMatching(/^require\('express'\) at line \d+$/) }));
+    const index = analysis.kept.find((k) => k.path === `${APP}/node_modules/express/index.js`);
+    expect(index?.reasons).toContainEqual(expect.objectContaining({ rule: 'node-modules', by: `${APP}/node_modules/express` }));
     // npm itself (Debian's /usr/share/nodejs/npm) is in the image but nothing the server runs loads it.
     expect([...image.tree.entries()].some((e) => e.path.startsWith('/usr/share/nodejs/npm/'))).toBe(true);
     expect([...kept].some((p) => p.startsWith('/usr/share/nodejs/npm/'))).toBe(false);
