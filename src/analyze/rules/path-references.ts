@@ -10,6 +10,9 @@
  * - Text files that configure or run something: anything under /etc, files with a config extension, `#!`
  *   scripts, and every file an include directive named. Comment lines are skipped. Account databases and
  *   certificates are not scanned (home directories and shells in /etc/passwd are not needs of the program).
+ *   Nor are file-type detection databases: their strings are patterns matched against the bytes of input files
+ *   (`magic="#!/bin/perl"` recognises a Perl script), never paths their reader opens — ImageMagick's mime.xml
+ *   (`<mimemap>`) and shared-mime-info's package files (`<mime-info>`).
  *
  * What a path keeps: a regular file (with the symlinks on the way), up to {@link REFERENCED_FILE_LIMIT};
  * a directory as the directory alone, never its contents (run-time dirs like /var/log/nginx); for a path
@@ -37,6 +40,8 @@ const NEVER_KEPT = new Set([...RUNTIME_MOUNTED_FILES, '/etc/shadow', '/etc/gshad
 const NOT_SCANNED = new Set(['/etc/passwd', '/etc/group', '/etc/passwd-', '/etc/group-', '/etc/ld.so.cache', '/etc/shells']);
 const CONFIG_EXTENSION = /\.(conf|cnf|cfg|ini|json|ya?ml|toml|properties|xml|env|rc|sh|bash|template|tmpl|include|inc|conf\.d)$/i;
 const CERTIFICATE_EXTENSION = /\.(crt|pem|key|der|p12|pfx|csr)$/i;
+/** The root element of a file-type detection database, near the start of the file (after the XML prolog). */
+const TYPE_DATABASE_ROOT = /<(?:mimemap|mime-info)[\s>]/;
 
 /** Files include directives kept, scanned whatever their name. Per analysis run. */
 const included = new WeakMap<AnalysisContext, Set<string>>();
@@ -166,6 +171,7 @@ export const pathReferencesRule: FileRule = {
     const kind = await scanKind(file, context);
     if (kind === 'skip') return;
     const content = await context.read(file.path);
+    if (kind === 'text' && TYPE_DATABASE_ROOT.test(content.subarray(0, 4096).toString('latin1'))) return;
     const text = kind === 'program' ? printableText(content) : uncommentedText(content.toString('utf8'));
     const seen = new Set<string>();
     for (const run of absolutePathRuns(text)) {

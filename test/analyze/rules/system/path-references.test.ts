@@ -7,7 +7,7 @@ import { debianProgram } from '../../../support/debian-binaries';
 import { analyzeRoot, buildRoot, rulesOf } from './system-root';
 
 /** C string literals of a program, as a compiler lays them out in .rodata. */
-const PROGRAM_STRINGS = ['/etc/app/app.conf', '/var/lib/app/state.db', '/srv/big.bin', '/etc/hosts', '/proc/self/exe', '/etc/app/tls.conf/etc/app/extra.conf', '/usr/share/app/', '/run/app.pid'];
+const PROGRAM_STRINGS = ['/etc/app/mime.xml', '/etc/app/app.conf', '/var/lib/app/state.db', '/srv/big.bin', '/etc/hosts', '/proc/self/exe', '/etc/app/tls.conf/etc/app/extra.conf', '/usr/share/app/', '/run/app.pid'];
 
 const root = buildRoot({
   '/usr/local/bin/app': { executable: debianProgram(PROGRAM_STRINGS) },
@@ -26,6 +26,10 @@ const root = buildRoot({
   '/usr/local/bin/entry.sh': '#!/bin/sh\n. /etc/app/env.sh\nexec "$@"\n',
   '/etc/app/env.sh': 'APP_HOME=/opt/app\n',
   '/opt/app/.keep': '',
+  // A file-type database the program reads (it names it): its strings are patterns, not paths.
+  '/etc/app/mime.xml': '<?xml version="1.0"?>\n<mimemap>\n  <mime type="application/x-perl" offset="0" magic="#!/usr/bin/perl" />\n  <mime type="text/x-csh" offset="1:16" magic="/opt/app/csh" />\n</mimemap>\n',
+  '/usr/bin/perl': { executable: debianProgram([]) },
+  '/opt/app/csh': 'not a program anyone runs\n',
 });
 writeFileSync(join(root, 'srv/big.bin'), Buffer.alloc(REFERENCED_FILE_LIMIT + 1));
 
@@ -55,6 +59,8 @@ describe('path references', () => {
     ['a file the runtime bind-mounts', '/etc/hosts'],
     ['a file over the size limit', '/srv/big.bin'],
     ['a top-level directory for a missing file', '/run'],
+    ['a program a file-type database names in a pattern', '/usr/bin/perl'],
+    ['a file a file-type database names in a pattern', '/opt/app/csh'],
   ])('does not keep %s', async (_, path) => {
     const analysis = await analyzeRoot(root, { Cmd: ['/usr/local/bin/app'] });
     expect(rulesOf(analysis, path).filter((rule) => rule !== 'parent')).toEqual([]);
