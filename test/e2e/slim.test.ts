@@ -18,11 +18,12 @@ import { targetAlias } from '../../src/emit/dockerfile';
 import { lint } from '../../src/lint/linter';
 import { ALL_RULES } from '../../src/lint/rules';
 import { slim, type SlimResult } from '../../src/slim';
-import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, saveImage, startBuilds, type BuiltImage } from '../support/docker';
+import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, startBuilds, type BuiltImage } from '../support/docker';
 import { readProbeFile } from '../../src/probe';
 import { formatVerifyText, verify } from '../../src/verify';
 import { loadProbe, runProbe } from '../support/probe';
 import { recordFigures } from '../support/results';
+import { sampleArchive } from '../oracle/sample-images';
 
 const SAMPLES_DIR = resolve(__dirname, '../../samples');
 const samples = readdirSync(SAMPLES_DIR, { withFileTypes: true })
@@ -124,8 +125,9 @@ describeWithDocker('scratchify slim on every sample', () => {
       const fatResult = await runProbe(fat.tag, probe);
       if (!fatResult.ok) throw new Error(`the fat image fails its own probe:\n${fatResult.detail}`);
 
-      const archive = join(work, `${name}.tar`);
-      await saveImage(fat.tag, archive);
+      // The saved fat image (the same image ID as fat.tag: the same context, built by the same engine's cache),
+      // shared with the other suites that read this sample, saved once per image ID.
+      const { archive } = await sampleArchive(name);
       const text = readFileSync(join(context, 'Dockerfile'), 'utf8');
       const probeFile = readProbeFile(join(context, 'probe.json'));
       const staticResult = await slim({ dockerfile: { text, file: join(context, 'Dockerfile') }, image: { kind: 'archive', path: archive } });
@@ -207,12 +209,14 @@ describeWithDocker('scratchify slim on every sample', () => {
         writeFileSync(buildahFile, slimSectionOver(text, slimText, `localhost/${fat.tag}`));
         const buildahTag = `localhost/scratchify-e2e-slim-${name}:buildah`;
         const buildahArchive = join(work, `${name}.buildah.tar`);
-        await run('buildah', ['pull', '-q', `docker-archive:${archive}`], { maxBuffer: 1 << 26 });
+        // The shared archive names the image as its first save did: buildah gets it under the fat tag too.
+        const pulled = (await run('buildah', ['pull', '-q', `docker-archive:${archive}`], { maxBuffer: 1 << 26 })).stdout.trim().split('\n').pop() ?? '';
         try {
+          await run('buildah', ['tag', pulled, `localhost/${fat.tag}`]);
           await run('buildah', ['bud', '-q', '-f', buildahFile, '-t', buildahTag, context], { maxBuffer: 1 << 26 });
           await run('buildah', ['push', '-q', buildahTag, `docker-archive:${buildahArchive}:${buildahTag}`], { maxBuffer: 1 << 26 });
         } finally {
-          await run('buildah', ['rmi', '-f', buildahTag, `localhost/${fat.tag}`]).catch(() => undefined);
+          await run('buildah', ['rmi', '-f', buildahTag, `localhost/${fat.tag}`, pulled]).catch(() => undefined);
         }
         await dockerOrThrow(['load', '-q', '-i', buildahArchive]);
         resources.image(buildahTag);
