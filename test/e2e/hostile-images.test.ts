@@ -16,7 +16,7 @@ import type { KeptPath } from '../../src/analyze';
 import { SKELETON_STAGE } from '../../src/emit/dockerfile';
 import { slim, type SlimResult } from '../../src/slim';
 import type { TestLayer } from '../image/image-builder';
-import { DOCKER_CLIENT, DockerResources, describeWithDocker, dockerOrThrow } from '../support/docker';
+import { DOCKER_CLIENT, DockerResources, RUN_ID, describeWithDocker, dockerOrThrow } from '../support/docker';
 import {
   CONFIG_FIELDS, configOutcome, hostileArchive, hostileConfig, KEEP, namedEntries, namedPaths, PAYLOAD_KINDS, payload,
   UNWRITABLE, type ConfigField,
@@ -25,7 +25,7 @@ import type { ByteEntry } from '../security/ustar';
 
 const run = promisify(execFile);
 const BASE = 'debian:bookworm-slim';
-const TAG = 'scratchify-sec-dockerfile-hostile:e2e';
+const TAG = `scratchify-sec-dockerfile-hostile-${RUN_ID}:e2e`;
 
 /** Every member of a tar held in memory: name, type, mode, owner, link target. */
 async function members(bytes: Buffer): Promise<Array<{ header: tar.Header; data: Buffer }>> {

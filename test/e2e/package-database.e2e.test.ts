@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { DockerResources, buildImage, describeWithDocker, saveImage } from '../support/docker';
+import { DockerResources, buildImage, describeWithDocker, saveImage, RUN_ID } from '../support/docker';
 import { runCli } from '../support/cli';
 import { sampleArchive } from '../oracle/sample-images';
 
@@ -80,7 +80,7 @@ describeWithDocker('Trivy sees the OS and the kept packages in slim images', () 
         const layout = out('slim-oci');
         mkdirSync(layout);
         await promisify(execFile)('tar', ['-xf', out('slim-oci.tar'), '-C', layout]);
-        const built = `scratchify-pkgdb-e2e-${name}:slim`;
+        const built = `scratchify-pkgdb-e2e-${name}-${RUN_ID}:slim`;
         // Docker 20.10's BuildKit can fail a large COPY under load ("flightcontrol: exceeded retry timeout"): once more.
         await buildImage(context, resources.image(built), { dockerfile: out('Dockerfile.slim') }).catch((error: Error) => {
           if (!/flightcontrol/.test(error.message)) throw error;

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync } from 'fs';
 import { join, resolve } from 'path';
-import { BuiltImage, DockerResources, describeWithDocker, startBuilds } from '../support/docker';
+import { BuiltImage, DockerResources, describeWithDocker, startBuilds, RUN_ID } from '../support/docker';
 import { CommandProbe, HttpProbe, loadProbe, runProbe } from '../support/probe';
 
 const SAMPLES_DIR = resolve(__dirname, '../../samples');
@@ -31,7 +31,7 @@ const SLOWEST_FIRST = ['node-express', 'go-server'];
 /** A cold build downloads Debian packages; a cached one takes seconds. Builds run two at a time. */
 const BUILD_AND_PROBE_TIMEOUT_MS = 15 * 60_000;
 
-const tagOf = (name: string) => `scratchify-e2e-sample-${name}:fat`;
+const tagOf = (name: string) => `scratchify-e2e-sample-${name}-${RUN_ID}:fat`;
 
 describeWithDocker('samples build and pass their probes on the fat image', () => {
   const resources = new DockerResources();

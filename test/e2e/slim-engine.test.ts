@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main';
-import { DockerResources, buildImage, describeWithDocker } from '../support/docker';
+import { DockerResources, buildImage, describeWithDocker, RUN_ID } from '../support/docker';
 
 const sample = resolve(__dirname, '../../samples/entrypoint-script');
 
@@ -42,10 +42,10 @@ describeWithDocker('scratchify slim with the local engine', () => {
   }, 10 * 60_000);
 
   test('--image saves an image from the engine; an image of another Dockerfile is refused', async () => {
-    const fat = await buildImage(sample, resources.image('scratchify-e2e-engine-sample:fat'));
+    const fat = await buildImage(sample, resources.image(`scratchify-e2e-engine-sample-${RUN_ID}:fat`));
     const output = join(work, 'from-image.Dockerfile');
     expect((await run(['slim', join(sample, 'Dockerfile'), '--image', fat.tag, '-o', output])).code).toBe(0);
-    expect(readFileSync(output, 'utf8')).toMatch(/# Ask about any path: scratchify why --image scratchify-e2e-engine-sample:fat PATH/);
+    expect(readFileSync(output, 'utf8')).toContain(`# Ask about any path: scratchify why --image scratchify-e2e-engine-sample-${RUN_ID}:fat PATH`);
     const other = resolve(__dirname, '../../samples/c-openssl-zlib/Dockerfile');
     const refused = await run(['slim', other, '--image', fat.tag, '-o', join(work, 'refused.Dockerfile')]);
     expect(refused.code).toBe(2);

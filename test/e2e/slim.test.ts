@@ -18,7 +18,7 @@ import { targetAlias } from '../../src/emit/dockerfile';
 import { lint } from '../../src/lint/linter';
 import { ALL_RULES } from '../../src/lint/rules';
 import { slim, type SlimResult } from '../../src/slim';
-import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, startBuilds, type BuiltImage } from '../support/docker';
+import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, startBuilds, type BuiltImage, RUN_ID } from '../support/docker';
 import { readProbeFile } from '../../src/probe';
 import { formatVerifyText, verify } from '../../src/verify';
 import { loadProbe, runProbe } from '../support/probe';
@@ -95,7 +95,7 @@ describeWithDocker('scratchify slim on every sample', () => {
   const work = mkdtempSync(join(tmpdir(), 'scratchify-e2e-slim-'));
   const rows: Row[] = [];
   let fatBuilds = new Map<string, Promise<BuiltImage>>();
-  const fatTag = (name: string) => `scratchify-e2e-slim-${name}:fat`;
+  const fatTag = (name: string) => `scratchify-e2e-slim-${name}-${RUN_ID}:fat`;
   /** The instruction forms the legacy builder and buildah have built so far. */
   const builtForms = new Set<string>();
 
@@ -135,7 +135,7 @@ describeWithDocker('scratchify slim on every sample', () => {
       if (staticResult.text === undefined) throw new Error('expected the emitted Dockerfile');
       const staticFile = join(work, `${name}.static.Dockerfile`);
       writeFileSync(staticFile, staticResult.text);
-      const staticImage = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}:slim`), { dockerfile: staticFile });
+      const staticImage = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}-${RUN_ID}:slim`), { dockerfile: staticFile });
       // `scratchify verify`, the product's own check: every check of the probe on both images, and their contracts.
       const staticVerdict = await verify({
         fat: { kind: 'reference', reference: fat.tag },
@@ -163,7 +163,7 @@ describeWithDocker('scratchify slim on every sample', () => {
         slimText = traced.text;
         slimFile = join(work, `${name}.Dockerfile`);
         writeFileSync(slimFile, traced.text);
-        slimImage = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}:traced`), { dockerfile: slimFile });
+        slimImage = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}-${RUN_ID}:traced`), { dockerfile: slimFile });
         verdict = await verify({
           fat: { kind: 'reference', reference: fat.tag },
           slim: { kind: 'reference', reference: slimImage.tag, dockerfileText: traced.text },
@@ -200,14 +200,14 @@ describeWithDocker('scratchify slim on every sample', () => {
       if (novel.length > 0) {
         const legacyFile = join(work, `${name}.legacy.Dockerfile`);
         writeFileSync(legacyFile, slimSectionOver(text, slimText, fat.tag));
-        const legacyTag = resources.image(`scratchify-e2e-slim-${name}:legacy`);
+        const legacyTag = resources.image(`scratchify-e2e-slim-${name}-${RUN_ID}:legacy`);
         await run('/usr/bin/docker', ['build', '-q', '-f', legacyFile, '-t', legacyTag, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' }, maxBuffer: 1 << 26 });
         const legacyResult = await runProbe(legacyTag, probe);
         if (!legacyResult.ok) throw new Error(`the slim image built by the legacy builder fails the probe:\n${legacyResult.detail}`);
 
         const buildahFile = join(work, `${name}.buildah.Dockerfile`);
         writeFileSync(buildahFile, slimSectionOver(text, slimText, `localhost/${fat.tag}`));
-        const buildahTag = `localhost/scratchify-e2e-slim-${name}:buildah`;
+        const buildahTag = `localhost/scratchify-e2e-slim-${name}-${RUN_ID}:buildah`;
         const buildahArchive = join(work, `${name}.buildah.tar`);
         // The shared archive names the image as its first save did: buildah gets it under the fat tag too.
         const pulled = (await run('buildah', ['pull', '-q', `docker-archive:${archive}`], { maxBuffer: 1 << 26 })).stdout.trim().split('\n').pop() ?? '';
@@ -231,7 +231,7 @@ describeWithDocker('scratchify slim on every sample', () => {
       if (selfContained.form !== 'self-contained') throw new Error('expected the self-contained form without an engine');
       const selfContainedFile = join(work, `${name}.self-contained.Dockerfile`);
       writeFileSync(selfContainedFile, selfContained.text);
-      const collected = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}:self-contained`), { dockerfile: selfContainedFile });
+      const collected = await buildImage(context, resources.image(`scratchify-e2e-slim-${name}-${RUN_ID}:self-contained`), { dockerfile: selfContainedFile });
       const collectedResult = await runProbe(collected.tag, probe);
       const row = rows[rows.length - 1];
       row.selfContainedMb = collected.sizeBytes / 1e6;

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../support/cli';
-import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, saveImage } from '../support/docker';
+import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, saveImage, RUN_ID } from '../support/docker';
 
 const SAMPLE = resolve(__dirname, '../../samples/runtime-plugin');
 const DOCKERFILE = join(SAMPLE, 'Dockerfile');
@@ -35,7 +35,7 @@ describeWithDocker('a plugin chosen at run time (samples/runtime-plugin): static
   });
 
   test('static-only fails its probe and verify names the difference; --trace passes; why shows the trace', async () => {
-    const fat = await buildImage(SAMPLE, resources.image('scratchify-e2e-plugin:fat'));
+    const fat = await buildImage(SAMPLE, resources.image(`scratchify-e2e-plugin-${RUN_ID}:fat`));
     const archive = join(work, 'fat.tar');
     await saveImage(fat.tag, archive);
 
@@ -49,8 +49,8 @@ describeWithDocker('a plugin chosen at run time (samples/runtime-plugin): static
       await dockerOrThrow(['load', '--input', output]);
       return (JSON.parse(readFileSync(report, 'utf8')) as { paths: KeptPath[] }).paths;
     };
-    const staticKept = await slimImage('scratchify-e2e-plugin:static', []);
-    const tracedKept = await slimImage('scratchify-e2e-plugin:traced', ['--trace', PROBE]);
+    const staticKept = await slimImage(`scratchify-e2e-plugin-${RUN_ID}:static`, []);
+    const tracedKept = await slimImage(`scratchify-e2e-plugin-${RUN_ID}:traced`, ['--trace', PROBE]);
 
     // Static analysis keeps neither the module nor its library; the trace keeps the module, the closure its library.
     expect(staticKept.filter((path) => PLUGIN.test(path.path) || PLUGIN_LIBRARY.test(path.path))).toEqual([]);
@@ -59,7 +59,7 @@ describeWithDocker('a plugin chosen at run time (samples/runtime-plugin): static
     const library = tracedKept.find((path) => PLUGIN_LIBRARY.test(path.path) && path.reasons.some((reason) => reason.rule === 'elf-needed'));
     expect(library?.reasons).toContainEqual(expect.objectContaining({ rule: 'elf-needed', by: plugin?.path }));
 
-    const failing = await runCli(['verify', '--image', fat.tag, '--slim-image', 'scratchify-e2e-plugin:static', '--probe', PROBE]);
+    const failing = await runCli(['verify', '--image', fat.tag, '--slim-image', `scratchify-e2e-plugin-${RUN_ID}:static`, '--probe', PROBE]);
     expect(failing.stderr).toBe('');
     expect(failing.stdout).toMatch(/\n1 http GET :8080\/export\?format=ujson +pass +\d+\.\d s +FAIL +\d+\.\d s\n/);
     expect(failing.stdout).toContain('    slim: status 400, expected 200\n');
@@ -68,7 +68,7 @@ describeWithDocker('a plugin chosen at run time (samples/runtime-plugin): static
     expect(failing.stdout).toMatch(/verdict: the slim image differs from the fat one \(1 of 1 checks fail on slim\)\n$/);
     expect(failing.code).toBe(1);
 
-    const passing = await runCli(['verify', '--image', fat.tag, '--slim-image', 'scratchify-e2e-plugin:traced', '--probe', PROBE, '--format', 'json']);
+    const passing = await runCli(['verify', '--image', fat.tag, '--slim-image', `scratchify-e2e-plugin-${RUN_ID}:traced`, '--probe', PROBE, '--format', 'json']);
     expect(passing.stderr).toBe('');
     expect(JSON.parse(passing.stdout)).toMatchObject({ verdict: 'pass', exitCode: 0, contract: { same: true }, checks: [{ fat: { ok: true }, slim: { ok: true } }] });
     expect(passing.code).toBe(0);

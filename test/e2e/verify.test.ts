@@ -15,7 +15,7 @@ import { writeImageArchive } from '../../src/emit/image-archive';
 import { readProbeFile } from '../../src/probe';
 import { slim, type SlimResult } from '../../src/slim';
 import { runCli } from '../support/cli';
-import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, saveImage } from '../support/docker';
+import { DockerResources, buildImage, describeWithDocker, dockerOrThrow, saveImage, RUN_ID } from '../support/docker';
 
 const SAMPLE = resolve(__dirname, '../../samples/c-openssl-zlib');
 const DOCKERFILE = join(SAMPLE, 'Dockerfile');
@@ -42,8 +42,8 @@ function podmanProblem(work: string): string | undefined {
 describeWithDocker('scratchify verify', () => {
   const resources = new DockerResources();
   const work = mkdtempSync(join(tmpdir(), 'scratchify-e2e-verify-'));
-  const fatTag = resources.image('scratchify-e2e-verify-c:fat');
-  const healthy = resources.image('scratchify-e2e-verify-c:health');
+  const fatTag = resources.image(`scratchify-e2e-verify-c-${RUN_ID}:fat`);
+  const healthy = resources.image(`scratchify-e2e-verify-c-${RUN_ID}:health`);
   const archive = join(work, 'fat.tar');
   let slimmed: SlimResult;
 
@@ -68,7 +68,7 @@ describeWithDocker('scratchify verify', () => {
 
   test('a slim image without a library its program needs: exit 1, the failure and the first difference', async () => {
     expect(slimmed.analysis.kept.some((path) => path.path === LIBSSL)).toBe(true);
-    const broken = resources.image('scratchify-e2e-verify-c:broken');
+    const broken = resources.image(`scratchify-e2e-verify-c-${RUN_ID}:broken`);
     const output = join(work, 'broken.tar');
     await writeImageArchive({ tree: slimmed.image.tree, kept: slimmed.analysis.kept.filter((path) => path.path !== LIBSSL), config: slimmed.image.config, format: 'docker', output, reference: broken });
     await dockerOrThrow(['load', '--input', output]);
@@ -138,8 +138,8 @@ describeWithDocker('scratchify verify', () => {
       return;
     }
     const slimArchive = join(work, 'slim-for-podman.tar');
-    const slimRef = 'localhost/scratchify-e2e-verify-c:podman-slim';
-    await writeImageArchive({ tree: slimmed.image.tree, kept: slimmed.analysis.kept, config: slimmed.image.config, format: 'docker', output: slimArchive, reference: 'scratchify-e2e-verify-c:podman-slim' });
+    const slimRef = `localhost/scratchify-e2e-verify-c-${RUN_ID}:podman-slim`;
+    await writeImageArchive({ tree: slimmed.image.tree, kept: slimmed.analysis.kept, config: slimmed.image.config, format: 'docker', output: slimArchive, reference: `scratchify-e2e-verify-c-${RUN_ID}:podman-slim` });
     execFileSync('podman', ['load', '--input', slimArchive], { stdio: 'ignore' });
     const saved = process.env.SCRATCHIFY_ENGINE;
     process.env.SCRATCHIFY_ENGINE = 'podman';

@@ -21,7 +21,7 @@ import type { FileTree } from '../../src/tree/types';
 import { writeImageArchive } from '../../src/emit/image-archive';
 import { probeImage, readProbeFile } from '../../src/probe';
 import { slim, type SlimResult } from '../../src/slim';
-import { DockerResources, describeWithDocker, dockerOrThrow } from '../support/docker';
+import { DockerResources, describeWithDocker, dockerOrThrow, RUN_ID } from '../support/docker';
 import { materialize } from '../support/materialize';
 import { recordFigures } from '../support/results';
 import { loadProbe } from '../support/probe';
@@ -192,7 +192,7 @@ describeWithDocker('what each sample touches at run time is kept by the analyzer
         row.traceOnlyBytes = only.analysis.totals.keptBytes;
         expect(used.filter((path) => !onlyKept.has(path))).toEqual([]);
         expect(only.analysis.totals.keptBytes).toBeLessThanOrEqual(1.1 * usedBytes);
-        const tag = resources.image(`scratchify-e2e-trace-${name}:trace-only`);
+        const tag = resources.image(`scratchify-e2e-trace-${name}-${RUN_ID}:trace-only`);
         const output = join(work, 'trace-only.tar');
         await writeImageArchive({ tree: image.tree, kept: only.analysis.kept, config: image.config, format: 'docker', output, reference: tag });
         await dockerOrThrow(['load', '--input', output], { timeoutMs: 5 * 60_000 });

@@ -253,6 +253,12 @@ export interface RunResult extends DockerCommandResult {
 export const E2E_PREFIX = 'scratchify-e2e';
 
 /** A fresh name for a container or tag, unique across parallel jest workers. */
+/**
+ * Part of every fixed image name a suite uses, unique to this process: test runs of several clones share one
+ * engine (engine.sh), and one run's cleanup must never remove the images another run is using.
+ */
+export const RUN_ID = `${process.pid}-${randomBytes(3).toString('hex')}`;
+
 export function uniqueName(label = 'c'): string {
   return `${E2E_PREFIX}-${label}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
