@@ -79,14 +79,22 @@ const COLLECTOR: string[] = [
   'for l in /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1 /lib/ld-linux-armhf.so.3 /lib/ld-linux.so.2 /lib/ld-musl-x86_64.so.1 /lib/ld-musl-aarch64.so.1; do',
   '  if [ -x "$l" ]; then loader=$l; break; fi',
   'done',
+  // fresh NAME: of the paths on stdin, prints those NAME has not had yet and remembers them. What closure and
+  // references do with a file depends only on the file and the image, so each file is read once, not once per round.
+  'W=/.scratchify-work',
+  'mkdir -p "$W"',
+  'fresh() {',
+  '  touch "$W/$1"',
+  '  grep -vxFf "$W/$1" > "$W/new" || true',
+  '  cat "$W/new" >> "$W/$1"',
+  '  cat "$W/new"',
+  '}',
   'closure() {',
   '  [ -n "$loader" ] || return 0',
-  '  before=-1',
   '  while :; do',
-  '    now=$(find "$R" -type f | wc -l)',
-  '    [ "$now" != "$before" ] || break',
-  '    before=$now',
-  '    for f in $(find "$R" -type f); do',
+  '    new=$(find "$R" -type f | fresh closure)',
+  '    [ -n "$new" ] || break',
+  '    for f in $new; do',
   '      case $(head -c 4 "$f" | od -An -c | tr -d " ") in',
   '        177ELF) for lib in $("$loader" --list "${f#"$R"}" 2>/dev/null | tr " \\t" "\\n\\n" | grep "^/"); do keep_path "$lib"; done ;;',
   '      esac',
@@ -134,7 +142,7 @@ const COLLECTOR: string[] = [
   // kept whole (a library's module or plugin directory, a program's data directory: what it loads from there
   // is chosen at run time); a broad one (/usr/share, /usr/lib/<triplet>, /usr/share/locale) only as a directory.
   'references() {',
-  '  for f in $(find "$R/etc" -type f 2>/dev/null; find "$R" -type f -perm -u+x ! -path "$R/etc/*"; find "$R/usr/lib" "$R/lib" "$R/usr/local/lib" -type f -name "*.so*" ! -perm -u+x 2>/dev/null); do',
+  '  for f in $({ find "$R/etc" -type f 2>/dev/null; find "$R" -type f -perm -u+x ! -path "$R/etc/*"; find "$R/usr/lib" "$R/lib" "$R/usr/local/lib" -type f -name "*.so*" ! -perm -u+x 2>/dev/null; } | fresh references); do',
   '    for ref in $(grep -aohE "/[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)+" "$f" 2>/dev/null | sort -u); do',
   '      case $ref in /proc/*|/sys/*|/dev/*|/tmp/*|/var/tmp/*|/run/*) continue ;; esac',
   // A named file's variants beside it (libmagic names /usr/share/misc/magic and reads magic.mgc) come too.
