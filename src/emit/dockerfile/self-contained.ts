@@ -81,11 +81,13 @@ const COLLECTOR: string[] = [
   'done',
   // fresh NAME: of the paths on stdin, prints those NAME has not had yet and remembers them. What closure and
   // references do with a file depends only on the file and the image, so each file is read once, not once per round.
+  // Empty lines (a file name ending in a newline leaves one) are dropped: as a fixed-string pattern an empty
+  // line would match every path and end the rounds early.
   'W=/.scratchify-work',
   'mkdir -p "$W"',
   'fresh() {',
   '  touch "$W/$1"',
-  '  grep -vxFf "$W/$1" > "$W/new" || true',
+  '  grep -v "^$" | grep -vxFf "$W/$1" > "$W/new" || true',
   '  cat "$W/new" >> "$W/$1"',
   '  cat "$W/new"',
   '}',
@@ -316,7 +318,8 @@ export function emitSelfContained(input: SelfContainedInput): string {
   fixed.push('steps late "$@"');
   // Directories the image made in its scratch locations (nginx's temp paths under /tmp), with their owners and
   // modes: a program that runs as a user cannot make them itself. Their files are the build's leftovers.
-  fixed.push('set -f; IFS="\n"; for d in $(find /tmp /var/tmp -xdev -type d 2>/dev/null); do keep_dir "$d"; done; unset IFS; set +f');
+  // A name with a newline is left out: split at it, its halves would name other directories.
+  fixed.push('set -f; IFS="\n"; for d in $(find /tmp /var/tmp -xdev -type d ! -path "*\n*" 2>/dev/null); do keep_dir "$d"; done; unset IFS; set +f');
   fixed.push('mkdir -p "$R/tmp" && chmod 1777 "$R/tmp"');
   const script = [...COLLECTOR, ...fixed].join('\n');
   const argumentLines = [`"${COLLECT_STAGE}"`, ...steps.map((words) => words.join(', '))];
